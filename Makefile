@@ -1,0 +1,49 @@
+# The two commands a new engineer needs: `make demo` and `make test`.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+DEVSTAMP := $(VENV)/.installed-dev
+DEMO_DB ?= demo/cstool-demo.db
+
+.PHONY: install dev demo test test-stress bench postgres clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): $(BIN)/python pyproject.toml
+	$(BIN)/python -m pip install --quiet .
+	touch $@
+
+$(DEVSTAMP): $(BIN)/python pyproject.toml
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@ $(STAMP)
+
+install: $(STAMP)  ## create .venv and install cstool
+
+dev: $(DEVSTAMP)  ## create .venv and install cstool editable with the dev tools
+
+demo: $(STAMP)  ## build the demo store and print the TTV report
+	@mkdir -p $(dir $(DEMO_DB))
+	@rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
+	$(BIN)/cstool --db $(DEMO_DB) demo
+
+postgres:  ## make sure the PostgreSQL server binaries are present (for the test lane)
+	@PATH="$$PATH:/usr/lib/postgresql/15/bin" command -v initdb >/dev/null 2>&1 || \
+	  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || \
+	  { echo "installing the postgresql package for the PostgreSQL test lane"; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null) || \
+	    echo "warning: could not install postgresql; the PostgreSQL lane will fail under CI=true"; }
+
+test: $(DEVSTAMP) postgres  ## run the whole suite (SQLite and PostgreSQL lanes)
+	$(BIN)/python -m pytest
+
+test-stress: $(DEVSTAMP) postgres  ## the suite with the heavier fault rounds
+	CSTOOL_STRESS=1 $(BIN)/python -m pytest
+
+bench: $(DEVSTAMP)  ## speed and memory against their goals, as a table of ratios
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) dist build demo bench/out .pytest_cache

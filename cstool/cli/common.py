@@ -1,0 +1,74 @@
+"""What every command module shares: global state, the store, the format option."""
+
+from __future__ import annotations
+
+import getpass
+import os
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Annotated, Iterator
+
+import typer
+
+from cstool.render import Format, note
+
+FormatOpt = Annotated[
+    Format,
+    typer.Option("--format", "-f", case_sensitive=False, help="Output: table (default), json or csv."),
+]
+
+
+@dataclass
+class State:
+    db: str | None = None
+    actor: str | None = None
+    debug: bool = False
+
+
+def state(ctx: typer.Context) -> State:
+    root = ctx.find_root()
+    if not isinstance(root.obj, State):
+        root.obj = State()
+    return root.obj
+
+
+def resolve_actor(explicit: str | None) -> str:
+    if explicit and explicit.strip():
+        return explicit.strip()[:200]
+    env = os.environ.get("CSTOOL_USER", "").strip()
+    if env:
+        return env[:200]
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name in some containers
+        return "unknown"
+
+
+@contextmanager
+def open_store(ctx: typer.Context) -> Iterator["Store"]:  # noqa: F821
+    from cstool.storage.store import open_store as _open
+
+    st = state(ctx)
+    store = _open(st.db, actor=resolve_actor(st.actor), announce=note)
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+@contextmanager
+def writing(ctx: typer.Context):
+    """A store and one write transaction: yields (session, actor)."""
+    with open_store(ctx) as store, store.write() as session:
+        yield session, store.actor
+
+
+@contextmanager
+def reading(ctx: typer.Context):
+    with open_store(ctx) as store, store.read() as session:
+        yield session
+
+
+def notes(events: list[str]) -> None:
+    for event in events:
+        note(event)

@@ -1,0 +1,100 @@
+"""`cstool db init|migrate|backup|check|info|path`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from cstool import render
+from cstool.cli.common import FormatOpt, open_store, resolve_actor, state
+from cstool.render import Format, note
+
+app = typer.Typer(no_args_is_help=True)
+
+
+@app.command("path")
+def path(ctx: typer.Context) -> None:
+    """Print where the store is (--db, CSTOOL_DB, or the user data folder)."""
+    from cstool.storage.location import resolve
+
+    location = resolve(state(ctx).db)
+    typer.echo(location.display())
+
+
+@app.command("init")
+def init(ctx: typer.Context) -> None:
+    """Create the store (0600) at the newest schema, or confirm it is there."""
+    from cstool.storage import schema
+
+    with open_store(ctx) as store:
+        note(f"Store ready at {store.location.display()} (schema {schema.HEAD}).")
+
+
+@app.command("migrate")
+def migrate(ctx: typer.Context) -> None:
+    """Bring the store to the newest schema (SQLite: a backup is written beside it first)."""
+    from cstool.storage import schema
+
+    with open_store(ctx) as store:
+        note(f"Store at {store.location.display()} is at schema {schema.HEAD}.")
+
+
+def _unmigrated(ctx: typer.Context):
+    from cstool.storage.store import open_store as _open
+
+    return _open(state(ctx).db, actor=resolve_actor(state(ctx).actor), migrate=False)
+
+
+@app.command("backup")
+def backup(ctx: typer.Context, target: Annotated[Path, typer.Argument(help="Where to write the copy (must not exist).")]) -> None:
+    """A consistent copy of a SQLite store, readable by you only (0600)."""
+    import os
+
+    from cstool.errors import RuleViolation
+    from cstool.storage.migrate import backup_sqlite
+
+    store = _unmigrated(ctx)
+    try:
+        if store.location.path is None:
+            raise RuleViolation(
+                "backup: the store is a PostgreSQL database; back it up with pg_dump "
+                "(cstool never handles server credentials for that)."
+            )
+        out = backup_sqlite(store.location.path, Path(os.path.abspath(target)))
+    finally:
+        store.close()
+    note(f"Backed up {store.location.display()} to {out}.")
+
+
+@app.command("check")
+def check(ctx: typer.Context, fmt: FormatOpt = Format.table) -> None:
+    """Integrity and foreign-key checks (SQLite), or a connection and schema check (PostgreSQL)."""
+    from cstool.errors import ExitCode
+    from cstool.storage.maintenance import check_store
+
+    store = _unmigrated(ctx)
+    try:
+        with store._guard():
+            results = check_store(store.engine, store.location)
+    finally:
+        store.close()
+    render.rows(results, fmt, columns=["check", "ok", "detail"], title="Store checks")
+    if not all(r["ok"] for r in results):
+        note("The store has problems (see above).")
+        raise typer.Exit(int(ExitCode.STORAGE))
+
+
+@app.command("info")
+def info(ctx: typer.Context, fmt: FormatOpt = Format.table) -> None:
+    """Backend, location, schema revision, file mode and row counts."""
+    from cstool.storage.maintenance import store_info
+
+    store = _unmigrated(ctx)
+    try:
+        with store._guard():
+            data = store_info(store.engine, store.location)
+    finally:
+        store.close()
+    render.record(data, fmt, title="Store")

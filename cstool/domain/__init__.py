@@ -1,0 +1,1 @@
+"""Pure domain rules: no Typer, no Rich, no database."""

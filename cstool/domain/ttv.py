@@ -1,0 +1,96 @@
+"""Time-to-Value metrics: days between milestones, and their summary statistics."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date
+
+METRICS = ("tte", "ttfv", "tto")
+METRIC_NAMES = {"tte": "Time to Engage", "ttfv": "Time to First Value", "tto": "Time to Onboard"}
+GOAL_SETTINGS = {"tte": "tte-goal", "ttfv": "ttfv-goal", "tto": "tto-goal"}
+# the milestone whose date places a measurement in a quarter ("achieved" cohort)
+ACHIEVED_FIELD = {"tte": "first_engaged_date", "ttfv": "first_value_date", "tto": "finish_date"}
+# the date the clock starts from, for pending/overdue
+CLOCK_FIELD = {"tte": "start_date", "ttfv": "purchase_date", "tto": "start_date"}
+
+
+def tte(start: date | None, first_engaged: date | None) -> int | None:
+    """first-engaged - start; 0 when engagement came on or before the start."""
+    if start is None or first_engaged is None:
+        return None
+    return max(0, (first_engaged - start).days)
+
+
+def ttfv(purchase: date | None, first_value: date | None) -> int | None:
+    """first-value - purchase; negative when value came during a trial."""
+    if purchase is None or first_value is None:
+        return None
+    return (first_value - purchase).days
+
+
+def tto(start: date | None, finish: date | None) -> int | None:
+    if start is None or finish is None:
+        return None
+    return (finish - start).days
+
+
+def metrics_of(*, start, first_engaged, purchase, first_value, finish) -> dict[str, int | None]:
+    return {"tte": tte(start, first_engaged), "ttfv": ttfv(purchase, first_value), "tto": tto(start, finish)}
+
+
+def median(values: list[int]) -> float | None:
+    if not values:
+        return None
+    s = sorted(values)
+    mid = len(s) // 2
+    return float(s[mid]) if len(s) % 2 else (s[mid - 1] + s[mid]) / 2
+
+
+def percentile(values: list[int], pct: float) -> float | None:
+    """Linear interpolation between closest ranks (the common 'inclusive' method)."""
+    if not values:
+        return None
+    s = sorted(values)
+    if len(s) == 1:
+        return float(s[0])
+    pos = (len(s) - 1) * pct / 100
+    lo, hi = math.floor(pos), math.ceil(pos)
+    return float(s[lo] + (s[hi] - s[lo]) * (pos - lo))
+
+
+@dataclass
+class MetricSummary:
+    metric: str
+    goal_days: int
+    count: int = 0
+    median_days: float | None = None
+    mean_days: float | None = None
+    p90_days: float | None = None
+    min_days: int | None = None
+    max_days: int | None = None
+    within_goal: int = 0
+    within_goal_pct: float | None = None
+    pending: int = 0
+    overdue: int = 0
+
+    def as_dict(self) -> dict:
+        return dict(self.__dict__)
+
+
+def summarise(metric: str, goal: int, values: list[int], *, pending: int = 0, overdue: int = 0) -> MetricSummary:
+    within = sum(1 for v in values if v <= goal)
+    return MetricSummary(
+        metric=metric,
+        goal_days=goal,
+        count=len(values),
+        median_days=median(values),
+        mean_days=round(sum(values) / len(values), 1) if values else None,
+        p90_days=percentile(values, 90),
+        min_days=min(values) if values else None,
+        max_days=max(values) if values else None,
+        within_goal=within,
+        within_goal_pct=round(100 * within / len(values), 1) if values else None,
+        pending=pending,
+        overdue=overdue,
+    )

@@ -1,0 +1,147 @@
+"""The one place output is written: table (Rich), json or csv on stdout.
+
+Messages never come here; they go to stderr through :func:`note`.  Rich is
+imported only when a table is drawn.  Colour appears only on a terminal and
+never with NO_COLOR (Rich honours both).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum
+from typing import Any, Iterable, Sequence
+
+
+class Format(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+def _default(value: Any):
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return float(value)
+    raise TypeError(f"cannot write {type(value).__name__} as JSON")
+
+
+def to_json(data: Any) -> str:
+    return json.dumps(data, default=_default, ensure_ascii=False, indent=2)
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return f"{value:g}" if value != int(value) else str(int(value))
+    if isinstance(value, (list, dict)):
+        return json.dumps(value, default=_default, ensure_ascii=False)
+    return str(value)
+
+
+def console(stderr: bool = False):
+    from rich.console import Console
+
+    stream = sys.stderr if stderr else sys.stdout
+    # Off a terminal Rich would assume 80 columns and fold wide tables; a file has no edge.
+    width = None if stream.isatty() else 240
+    return Console(file=stream, highlight=False, soft_wrap=False, width=width)
+
+
+def note(message: str, *, style: str | None = None) -> None:
+    """A message for the person: stderr, plain when stderr is not a terminal."""
+    if sys.stderr.isatty():
+        console(stderr=True).print(message, style=style, markup=False, highlight=False)
+    else:
+        print(message, file=sys.stderr)
+
+
+def warn(message: str) -> None:
+    note(f"warning: {message}", style="yellow")
+
+
+def rows(
+    data: Sequence[dict],
+    fmt: Format,
+    *,
+    columns: Sequence[str] | None = None,
+    title: str | None = None,
+    headers: dict[str, str] | None = None,
+    empty: str = "Nothing to show.",
+) -> None:
+    """A list of records: a JSON list, a CSV with a header, or a Rich table of `columns`."""
+    fmt = Format(fmt)
+    if fmt is Format.json:
+        sys.stdout.write(to_json(list(data)) + "\n")
+        return
+    if fmt is Format.csv:
+        fieldnames = list(columns) if columns and not data else list(data[0].keys()) if data else []
+        writer = csv.DictWriter(sys.stdout, fieldnames=fieldnames, extrasaction="ignore", lineterminator="\n")
+        writer.writeheader()
+        for row in data:
+            writer.writerow({k: _csv_cell(row.get(k)) for k in fieldnames})
+        return
+    if not data:
+        note(empty)
+        return
+    cols = list(columns or data[0].keys())
+    table(([_cell(r.get(c)) for c in cols] for r in data), [(headers or {}).get(c, c) for c in cols], title=title)
+
+
+def _csv_cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (list, dict)):
+        return json.dumps(value, default=_default, ensure_ascii=False)
+    return value
+
+
+def table(body: Iterable[Sequence[str]], header: Sequence[str], *, title: str | None = None, justify_numbers: bool = True) -> None:
+    from rich import box
+    from rich.table import Table
+
+    t = Table(title=title, box=box.SIMPLE_HEAVY, title_justify="left", show_edge=False)
+    materialised = [list(r) for r in body]
+    for i, h in enumerate(header):
+        numeric = justify_numbers and materialised and all(_looks_numeric(r[i]) for r in materialised if r[i] != "")
+        t.add_column(h, justify="right" if numeric else "left", overflow="fold")
+    for r in materialised:
+        t.add_row(*r)
+    console().print(t)
+
+
+def _looks_numeric(text: str) -> bool:
+    try:
+        float(text.replace(",", "").rstrip("%"))
+        return True
+    except ValueError:
+        return False
+
+
+def record(data: dict, fmt: Format, *, title: str | None = None, nested: dict[str, Sequence[str]] | None = None) -> None:
+    """One record: a JSON object, a one-row CSV, or a field/value table (nested lists as tables)."""
+    fmt = Format(fmt)
+    if fmt is Format.json:
+        sys.stdout.write(to_json(data) + "\n")
+        return
+    nested = nested or {}
+    if fmt is Format.csv:
+        rows([data], fmt)
+        return
+    flat = [(k, v) for k, v in data.items() if k not in nested]
+    table(([k, _cell(v)] for k, v in flat), ["field", "value"], title=title, justify_numbers=False)
+    for key, cols in nested.items():
+        value = data.get(key)
+        if isinstance(value, dict):
+            table(([k, _cell(v)] for k, v in value.items()), ["field", "value"], title=key, justify_numbers=False)
+        elif value:
+            table(([_cell(r.get(c)) for c in cols] for r in value), list(cols), title=key)

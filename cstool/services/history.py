@@ -1,0 +1,123 @@
+"""The change trail: who changed which field of which record, when, from what to what."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, Iterable
+
+from sqlalchemy import insert, or_, select
+from sqlmodel import Session
+
+from cstool.clock import now
+from cstool.domain.fields import from_cents
+from cstool.storage.models import History
+
+
+def as_text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    return str(value)
+
+
+def _public(field: str, old: Any, new: Any) -> tuple[str, tuple[Any, Any]]:
+    """Stored names -> the names people use: iacv_cents 12000000 -> iacv 120000."""
+    if field.endswith("_cents"):
+        return field[: -len("_cents")], (from_cents(old), from_cents(new))
+    return field, (old, new)
+
+
+def record_changes(
+    session: Session,
+    *,
+    actor: str,
+    entity: str,
+    entity_id: int,
+    account_id: int | None,
+    changes: dict[str, tuple[Any, Any]],
+) -> None:
+    """One history row per changed field, in the caller's transaction."""
+    at = now()
+    changes = dict(_public(field, old, new) for field, (old, new) in changes.items())
+    rows = [
+        {
+            "at": at,
+            "actor": actor,
+            "entity": entity,
+            "entity_id": entity_id,
+            "account_id": account_id,
+            "field": field,
+            "old": as_text(old),
+            "new": as_text(new),
+        }
+        for field, (old, new) in changes.items()
+        if old != new
+    ]
+    if rows:
+        session.execute(insert(History), rows)
+
+
+def record_created(
+    session: Session, *, actor: str, entity: str, entity_id: int, account_id: int | None, values: dict
+) -> None:
+    snapshot = json.dumps({k: as_text(v) for k, v in values.items() if v is not None}, sort_keys=True)
+    record_changes(
+        session,
+        actor=actor,
+        entity=entity,
+        entity_id=entity_id,
+        account_id=account_id,
+        changes={"(created)": (None, snapshot[:4000])},
+    )
+
+
+def bulk_rows(
+    *, actor: str, entity: str, changes: Iterable[tuple[int, int | None, str, Any, Any]]
+) -> list[dict]:
+    """History rows for a set-based change: (entity_id, account_id, field, old, new)."""
+    at = now()
+    return [
+        {
+            "at": at,
+            "actor": actor,
+            "entity": entity,
+            "entity_id": entity_id,
+            "account_id": account_id,
+            "field": field,
+            "old": as_text(old),
+            "new": as_text(new),
+        }
+        for entity_id, account_id, field, old, new in changes
+    ]
+
+
+def history_rows(session: Session, *, entity: str, entity_id: int, include_account: bool) -> list[dict]:
+    query = select(History)
+    if include_account:
+        query = query.where(
+            or_((History.entity == entity) & (History.entity_id == entity_id), History.account_id == entity_id)
+        )
+    else:
+        query = query.where(History.entity == entity, History.entity_id == entity_id)
+    query = query.order_by(History.at, History.id)
+    return [
+        {
+            "at": h.at.isoformat().replace("+00:00", "Z"),
+            "actor": h.actor,
+            "entity": h.entity,
+            "entity_id": h.entity_id,
+            "field": h.field,
+            "old": h.old,
+            "new": h.new,
+        }
+        for h in session.scalars(query)
+    ]

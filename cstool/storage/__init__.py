@@ -1,0 +1,1 @@
+"""Storage: where the store lives, the engine, the tables and the migrations."""

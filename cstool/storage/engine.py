@@ -1,0 +1,105 @@
+"""Engines for SQLite and PostgreSQL, with the SQLite hooks that make writers safe.
+
+SQLite: WAL, ``synchronous=FULL``, foreign keys on, a busy timeout, and write
+transactions that take the write lock up front (``isolation_level=None`` on
+the DBAPI connection plus ``BEGIN IMMEDIATE`` from a begin listener).  Read
+transactions opt out with the ``cstool_read`` execution option and use a
+plain deferred ``BEGIN``.  None of this touches a PostgreSQL engine.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.pool import NullPool
+
+from cstool.errors import StorageError
+from cstool.storage.location import Location
+
+BUSY_TIMEOUT_ENV = "CSTOOL_BUSY_TIMEOUT"
+DEFAULT_BUSY_TIMEOUT = 30.0
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def busy_timeout() -> float:
+    raw = os.environ.get(BUSY_TIMEOUT_ENV)
+    try:
+        return float(raw) if raw else DEFAULT_BUSY_TIMEOUT
+    except ValueError:
+        return DEFAULT_BUSY_TIMEOUT
+
+
+def create_private_file(path: Path) -> None:
+    """Create an empty file readable by its owner only (0600), never clobbering one."""
+    fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    os.close(fd)
+    os.chmod(path, 0o600)  # in case a umask widened nothing but a platform did
+
+
+def check_sqlite_path(path: Path, *, create: bool) -> bool:
+    """Refuse what cannot be a store before SQLite touches it; returns True if created."""
+    if path.is_dir():
+        raise StorageError(f"store: {path} is a directory; give a file path for the SQLite store.")
+    if path.exists():
+        try:
+            with open(path, "rb") as fh:
+                head = fh.read(16)
+        except PermissionError:
+            raise StorageError(f"store: {path} cannot be read (permission denied).") from None
+        if head and head != SQLITE_MAGIC:
+            raise StorageError(f"store: {path} is not a SQLite database; nothing was changed.")
+        if not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK):
+            raise StorageError(
+                f"store: {path} is read-only (the file or its folder); cstool needs to write "
+                "the file and its -wal/-shm journal beside it."
+            )
+        return False
+    if not create:
+        raise StorageError(f"store: {path} does not exist.")
+    parent = path.parent
+    if not parent.is_dir():
+        raise StorageError(f"store: the folder {parent} does not exist.")
+    if not os.access(parent, os.W_OK):
+        raise StorageError(f"store: the folder {parent} is read-only; cannot create {path.name}.")
+    create_private_file(path)
+    return True
+
+
+def _sqlite_connect(dbapi_conn: sqlite3.Connection, _record) -> None:
+    dbapi_conn.isolation_level = None  # we issue BEGIN ourselves
+    cur = dbapi_conn.cursor()
+    try:
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA synchronous=FULL")
+        cur.execute("PRAGMA foreign_keys=ON")
+    finally:
+        cur.close()
+
+
+def _sqlite_begin(conn) -> None:
+    read = conn.get_execution_options().get("cstool_read", False)
+    conn.exec_driver_sql("BEGIN" if read else "BEGIN IMMEDIATE")
+
+
+def make_engine(location: Location) -> Engine:
+    if location.is_sqlite:
+        engine = create_engine(
+            location.url,
+            connect_args={"timeout": busy_timeout(), "isolation_level": None, "check_same_thread": False},
+            poolclass=NullPool,
+        )
+        event.listen(engine, "connect", _sqlite_connect)
+        event.listen(engine, "begin", _sqlite_begin)
+        return engine
+    try:
+        import psycopg  # noqa: F401
+    except ImportError:
+        raise StorageError(
+            "store: PostgreSQL needs the psycopg driver; install it with "
+            "pip install 'cstool[postgres]'."
+        ) from None
+    return create_engine(location.url, poolclass=NullPool, connect_args={"connect_timeout": 10})

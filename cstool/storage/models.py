@@ -1,0 +1,278 @@
+"""The tables, as SQLModel families: ``XBase`` -> ``XCreate``/``XUpdate`` -> ``X(table=True)``.
+
+Table models do not validate on construction, so services validate input
+with the ``Create``/``Update`` models first and then ``model_validate`` into
+the table model.  Money is stored in cents (exact integers on both engines).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+SQLModel.metadata.naming_convention = NAMING_CONVENTION
+metadata = SQLModel.metadata
+
+
+def _fk(target: str, *, nullable: bool = False, ondelete: str | None = None) -> sa.Column:
+    return sa.Column(sa.Integer, sa.ForeignKey(target, ondelete=ondelete), nullable=nullable, index=True)
+
+
+# --- settings --------------------------------------------------------------
+
+
+class Setting(SQLModel, table=True):
+    __tablename__ = "setting"
+    key: str = Field(primary_key=True, max_length=64)
+    value: str = Field(max_length=200)
+    updated_at: datetime
+    updated_by: str = Field(max_length=200)
+
+
+# --- accounts --------------------------------------------------------------
+
+
+class AccountBase(SQLModel):
+    name: str = Field(max_length=200)
+    segment: str | None = Field(default=None, max_length=20)
+    plan: str | None = Field(default=None, max_length=60)
+    users: int | None = Field(default=None, ge=0)
+    iacv_cents: int | None = Field(default=None, ge=0, sa_type=sa.BigInteger)
+    health: str | None = Field(default=None, max_length=10)
+    csm_sentiment: str | None = Field(default=None, max_length=10)
+    csm: str | None = Field(default=None, max_length=200)
+    sa: str | None = Field(default=None, max_length=200)
+    owner: str | None = Field(default=None, max_length=200)
+    cs_project_url: str | None = Field(default=None, max_length=500)
+    slack_channel: str | None = Field(default=None, max_length=80)
+    lifecycle_stage: str | None = Field(default=None, max_length=30)
+    ebr_cadence: str | None = Field(default=None, max_length=20)
+
+
+class AccountCreate(AccountBase):
+    pass
+
+
+class AccountUpdate(SQLModel):
+    name: str | None = Field(default=None, max_length=200)
+    segment: str | None = None
+    plan: str | None = None
+    users: int | None = Field(default=None, ge=0)
+    iacv_cents: int | None = Field(default=None, ge=0)
+    health: str | None = None
+    csm_sentiment: str | None = None
+    csm: str | None = None
+    sa: str | None = None
+    owner: str | None = None
+    cs_project_url: str | None = None
+    slack_channel: str | None = None
+    lifecycle_stage: str | None = None
+    ebr_cadence: str | None = None
+
+
+class Account(AccountBase, table=True):
+    __tablename__ = "account"
+    id: int | None = Field(default=None, primary_key=True)
+    name_key: str = Field(max_length=200, unique=True)  # casefolded name
+    gemstone: str | None = Field(default=None, max_length=20)
+    gemstone_rank: int = Field(default=6, index=True)
+    created_at: datetime
+    updated_at: datetime
+    archived_at: datetime | None = None
+
+
+# --- contacts ------------------------------------------------------------------
+
+
+class ContactBase(SQLModel):
+    name: str = Field(max_length=200)
+    title: str | None = Field(default=None, max_length=200)
+    role: str | None = Field(default=None, max_length=200)
+    email: str | None = Field(default=None, max_length=254)
+    phone: str | None = Field(default=None, max_length=60)
+    salutation: str | None = Field(default=None, max_length=60)
+    gitlab_admin: bool = False
+
+
+class ContactCreate(ContactBase):
+    account_id: int
+
+
+class Contact(ContactBase, table=True):
+    __tablename__ = "contact"
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(sa_column=_fk("account.id", ondelete="CASCADE"))
+
+
+# --- opportunities -------------------------------------------------------------
+
+
+class OpportunityBase(SQLModel):
+    name: str = Field(max_length=200)
+    stage: str = Field(default="discovery", max_length=30)
+    close_date: date | None = None
+    amount_cents: int | None = Field(default=None, ge=0, sa_type=sa.BigInteger)
+    iacv_cents: int | None = Field(default=None, ge=0, sa_type=sa.BigInteger)
+    type: str | None = Field(default=None, max_length=20)
+
+
+class OpportunityCreate(OpportunityBase):
+    account_id: int
+
+
+class Opportunity(OpportunityBase, table=True):
+    __tablename__ = "opportunity"
+    __table_args__ = (sa.Index("ix_opportunity_account_id_stage_close_date", "account_id", "stage", "close_date"),)
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(sa_column=_fk("account.id", ondelete="CASCADE"))
+
+
+# --- onboarding --------------------------------------------------------------
+
+ONBOARDING_OPEN = ("not-started", "scheduled", "in-progress", "on-hold")
+
+
+class OnboardingBase(SQLModel):
+    owner: str | None = Field(default=None, max_length=200)
+    team: str | None = Field(default=None, max_length=4000)  # JSON list, as at onboarding time
+    greenfield: bool | None = None
+    status: str = Field(default="not-started", max_length=20)
+    purchase_date: date | None = None
+    start_date: date | None = None
+    first_engaged_date: date | None = None
+    infra_ready_date: date | None = None
+    first_value_date: date | None = None
+    finish_date: date | None = None
+    notes: str | None = Field(default=None, max_length=4000)
+    challenges: str | None = Field(default=None, max_length=4000)
+    success_plan_url: str | None = Field(default=None, max_length=500)
+    delay_reason: str | None = Field(default=None, max_length=2000)
+    delay_cause: str | None = Field(default=None, max_length=20)
+    survey_sent: bool | None = None
+    survey_received: bool | None = None
+    experience_score: int | None = Field(default=None, ge=1, le=5)
+
+
+class OnboardingCreate(OnboardingBase):
+    account_id: int
+    opportunity_id: int | None = None
+
+
+class Onboarding(OnboardingBase, table=True):
+    __tablename__ = "onboarding"
+    __table_args__ = (
+        # One open onboarding per account, enforced by the store itself.
+        sa.Index(
+            "uq_onboarding_open_account",
+            "account_id",
+            unique=True,
+            sqlite_where=sa.text("status != 'completed'"),
+            postgresql_where=sa.text("status != 'completed'"),
+        ),
+        sa.Index("ix_onboarding_start_date", "start_date"),
+        sa.Index("ix_onboarding_first_engaged_date", "first_engaged_date"),
+        sa.Index("ix_onboarding_first_value_date", "first_value_date"),
+        sa.Index("ix_onboarding_finish_date", "finish_date"),
+        sa.Index("ix_onboarding_status", "status"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(sa_column=_fk("account.id", ondelete="CASCADE"))
+    opportunity_id: int | None = Field(
+        default=None, sa_column=_fk("opportunity.id", nullable=True, ondelete="SET NULL")
+    )
+    created_at: datetime
+    updated_at: datetime
+
+
+# --- history -------------------------------------------------------------------
+
+
+class History(SQLModel, table=True):
+    """Every change: who, when, which record, which field, old and new value.
+
+    No foreign keys: the trail outlives the records it describes.
+    """
+
+    __tablename__ = "history"
+    __table_args__ = (sa.Index("ix_history_entity_entity_id", "entity", "entity_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime
+    actor: str = Field(max_length=200)
+    entity: str = Field(max_length=30)
+    entity_id: int
+    account_id: int | None = Field(default=None, index=True)
+    field: str = Field(max_length=60)
+    old: str | None = Field(default=None, max_length=4000)
+    new: str | None = Field(default=None, max_length=4000)
+
+
+# --- activities, tasks, license usage (revision 0002) ------------------------
+
+
+class ActivityBase(SQLModel):
+    on_date: date
+    type: str = Field(max_length=20)
+    subject: str = Field(max_length=500)
+    disposition: str | None = Field(default=None, max_length=200)
+    notes: str | None = Field(default=None, max_length=4000)
+
+
+class ActivityCreate(ActivityBase):
+    account_id: int
+    contact_id: int | None = None
+    opportunity_id: int | None = None
+
+
+class Activity(ActivityBase, table=True):
+    __tablename__ = "activity"
+    __table_args__ = (sa.Index("ix_activity_account_id_on_date", "account_id", "on_date"),)
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(sa_column=_fk("account.id", ondelete="CASCADE"))
+    contact_id: int | None = Field(default=None, sa_column=_fk("contact.id", nullable=True, ondelete="SET NULL"))
+    opportunity_id: int | None = Field(
+        default=None, sa_column=_fk("opportunity.id", nullable=True, ondelete="SET NULL")
+    )
+    created_at: datetime
+    actor: str = Field(max_length=200)
+
+
+class TaskBase(SQLModel):
+    title: str = Field(max_length=500)
+    due_date: date
+    window_end_date: date | None = None
+    owner: str | None = Field(default=None, max_length=200)
+    kind: str | None = Field(default=None, max_length=40)  # playbook step, or None when added by hand
+
+
+class TaskCreate(TaskBase):
+    account_id: int
+    onboarding_id: int | None = None
+
+
+class Task(TaskBase, table=True):
+    __tablename__ = "task"
+    __table_args__ = (sa.Index("ix_task_done_date_due_date", "done_date", "due_date"),)
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(sa_column=_fk("account.id", ondelete="CASCADE"))
+    onboarding_id: int | None = Field(default=None, sa_column=_fk("onboarding.id", nullable=True, ondelete="CASCADE"))
+    done_date: date | None = None
+    created_at: datetime
+
+
+class LicenseUsage(SQLModel, table=True):
+    __tablename__ = "license_usage"
+    id: int | None = Field(default=None, primary_key=True)
+    onboarding_id: int = Field(sa_column=_fk("onboarding.id", ondelete="CASCADE"))
+    on_date: date
+    licenses: int = Field(ge=1)
+    active: int = Field(ge=0)
+    created_at: datetime

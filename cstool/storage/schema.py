@@ -1,0 +1,8 @@
+"""The migration revisions this code knows, oldest first.
+
+Kept as constants so an ordinary command can check a store's revision with
+one query and no Alembic import; a test proves they match ``migrations/``.
+"""
+
+REVISIONS = ("0001", "0002")
+HEAD = REVISIONS[-1]
