@@ -73,7 +73,8 @@ def _sqlite_connect(dbapi_conn: sqlite3.Connection, _record) -> None:
     dbapi_conn.isolation_level = None  # we issue BEGIN ourselves
     cur = dbapi_conn.cursor()
     try:
-        cur.execute("PRAGMA journal_mode=WAL")
+        # WAL is persistent and set once the store is known to be ours (see migrate.ensure_schema):
+        # switching a foreign file's journal mode would rewrite its header.
         cur.execute("PRAGMA synchronous=FULL")
         cur.execute("PRAGMA foreign_keys=ON")
     finally:

@@ -117,18 +117,29 @@ def _upgrade(engine: Engine, location: Location) -> None:
             conn.connection.dbapi_connection.execute("PRAGMA foreign_keys=ON")
 
 
+def _ensure_wal(engine: Engine) -> None:
+    """Readers never block the writer: WAL, persistent in the file once set."""
+    with engine.connect() as conn:
+        raw = conn.connection.dbapi_connection
+        mode = raw.execute("PRAGMA journal_mode").fetchone()[0]
+        if mode != "wal":
+            raw.execute("PRAGMA journal_mode=WAL")
+
+
 def ensure_schema(engine: Engine, location: Location, *, announce=None) -> str:
     """Bring the store to head; returns the revision it was at ('' when new)."""
     with engine.connect().execution_options(cstool_read=True) as conn:
         with conn.begin():
             revision = current_revision(conn)
-    if revision == schema.HEAD:
-        return revision
     if revision is not None and revision not in schema.REVISIONS:
         raise StorageError(
             f"store: schema revision {revision!r} is newer than this cstool knows "
             f"(head {schema.HEAD}); upgrade cstool. Nothing was changed."
         )
+    if location.is_sqlite:
+        _ensure_wal(engine)
+    if revision == schema.HEAD:
+        return revision
     if revision is not None and location.path is not None:
         stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
         target = location.path.with_name(f"{location.path.name}{BACKUP_MARK}{revision}-{stamp}")

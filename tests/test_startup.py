@@ -1,0 +1,50 @@
+"""Start-up stays light: --help, --version and completion import no SQLAlchemy, SQLModel or pydantic."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import ROOT, run_cstool
+
+HEAVY = ("sqlalchemy", "sqlmodel", "pydantic", "alembic", "psycopg")
+
+PROBE = """
+import sys, runpy
+sys.argv = ["cstool", *{args!r}]
+try:
+    runpy.run_module("cstool", run_name="__main__")
+except SystemExit:
+    pass
+import json
+print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in {heavy!r})), file=sys.stderr)
+"""
+
+
+@pytest.mark.parametrize("args", [["--help"], ["--version"], ["account", "--help"], ["report", "--help"]
+                                  if False else ["onboarding", "--help"]])
+def test_no_heavy_imports(args):
+    code = PROBE.format(args=args, heavy=HEAVY)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=str(ROOT),
+                         env={"PATH": "/usr/bin:/bin", "NO_COLOR": "1"})
+    loaded = json.loads(out.stderr.strip().splitlines()[-1])
+    assert loaded == [], f"{args} imported {loaded}"
+
+
+def test_completion_does_not_import_heavy_modules():
+    code = PROBE.format(args=[], heavy=HEAVY)
+    env = {"PATH": "/usr/bin:/bin", "_CSTOOL_COMPLETE": "complete_bash", "COMP_WORDS": "cstool acc", "COMP_CWORD": "1"}
+    out = subprocess.run([sys.executable, "-c", code.replace('"cstool", *[]', '"cstool"')], capture_output=True,
+                         text=True, cwd=str(ROOT), env=env)
+    loaded = json.loads(out.stderr.strip().splitlines()[-1])
+    assert loaded == []
+
+
+def test_version_and_module_entry_point():
+    r = run_cstool("--version")
+    assert r.returncode == 0 and r.stdout.startswith("cstool ")
+    r = run_cstool("--help")
+    assert r.returncode == 0 and "Exit codes" in r.stdout
