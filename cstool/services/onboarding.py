@@ -73,20 +73,20 @@ def create_pending_onboardings_bulk(session: Session, *, account_ids: list[int],
     stamp = now()
     for start in range(0, len(account_ids), 500):
         chunk = account_ids[start : start + 500]
-        latest = (
-            select(Opportunity.id)
-            .where(Opportunity.account_id == Account.id, Opportunity.stage == "closed-won")
-            .order_by(Opportunity.close_date.desc().nulls_last(), Opportunity.id.desc())
-            .limit(1)
-            .scalar_subquery()
-        )
+        def latest(column):
+            return (
+                select(column)
+                .where(Opportunity.account_id == Account.id, Opportunity.stage == "closed-won")
+                .order_by(Opportunity.close_date.desc().nulls_last(), Opportunity.id.desc())
+                .limit(1)
+                .correlate(Account)
+                .scalar_subquery()
+            )
+
         has_open = exists().where(and_(Onboarding.account_id == Account.id, Onboarding.status.in_(ONBOARDING_OPEN)))
-        source = select(
-            Account.id,
-            latest,
-            Account.csm,
-            select(Opportunity.close_date).where(Opportunity.id == latest).scalar_subquery(),
-        ).where(Account.id.in_(chunk), ~has_open)
+        source = select(Account.id, latest(Opportunity.id), Account.csm, latest(Opportunity.close_date)).where(
+            Account.id.in_(chunk), ~has_open
+        )
         candidates = session.execute(source).all()
         if not candidates:
             continue
