@@ -22,6 +22,11 @@ def _is_cli_control(exc: BaseException) -> bool:
 class CstoolGroup(TyperGroup):
     """Maps every cstool error to its message on stderr and its exit code."""
 
+    def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:
+        from cstool.cli.report import expand_optional_values
+
+        return super().parse_args(ctx, expand_optional_values(list(args)))
+
     def invoke(self, ctx: typer.Context) -> Any:
         try:
             return super().invoke(ctx)
@@ -95,13 +100,18 @@ def main(
 
 
 def _register() -> None:
-    from cstool.cli import account, config, contact, db, gemstone, history, onboarding, opportunity
+    from cstool.cli import (
+        account, activity, config, contact, db, gemstone, history, onboarding, opportunity, report, task,
+    )
 
     app.add_typer(account.app, name="account", help="Accounts: add, list, show, update, archive.")
     app.add_typer(contact.app, name="contact", help="Contacts of an account.")
     app.add_typer(opportunity.app, name="opportunity", help="Opportunities of an account.")
     app.add_typer(gemstone.app, name="gemstone", help="Gemstone tiers: calc, recalc, summary.")
     app.add_typer(onboarding.app, name="onboarding", help="Onboarding records and their Time to Value.")
+    app.add_typer(activity.app, name="activity", help="The account timeline: calls, meetings, emails, workshops.")
+    app.add_typer(task.app, name="task", help="Follow-up tasks, including the onboarding playbook.")
+    app.add_typer(report.app, name="report", help="Reports: Time to Value, open onboardings, engagement.")
     app.add_typer(config.app, name="config", help="Team settings stored in the database.")
     app.add_typer(db.app, name="db", help="The store: init, migrate, backup, check, info, path.")
     app.command("history", help="Every change to an account or record: when, who, field, old and new.")(history.history)

@@ -33,3 +33,154 @@ def list_(
     with reading(ctx) as session:
         data = list_onboardings(session, account=account, status=status, open_only=open_only)
     render.rows(data, fmt, columns=LIST_COLUMNS, title="Onboardings", empty="No onboardings.")
+
+
+Ref = Annotated[str, typer.Argument(help="Account name (its open onboarding) or onboarding id.")]
+OnDate = Annotated[str | None, typer.Option("--date", help="Date (default today).")]
+SHOW_NESTED = {"tasks": ["id", "title", "due_date", "window_end_date", "done_date", "owner"],
+               "usage": ["date", "licenses", "active", "active_pct"], "team": ["role", "name"]}
+
+
+def _done(record_of, fmt: Format, events: list[str]) -> None:
+    from cstool.cli.common import notes
+
+    notes(events)
+    render.record(record_of, fmt, title=f"Onboarding #{record_of['id']} ({record_of['account']})",
+                  nested={"team": ["role", "name"]})
+
+
+def _record(session, o) -> dict:
+    from cstool.services.lookup import account_names
+    from cstool.services.records import onboarding_record
+    from cstool.storage.models import Opportunity
+
+    opp = session.get(Opportunity, o.opportunity_id) if o.opportunity_id else None
+    return onboarding_record(o, account_names(session, {o.account_id})[o.account_id], opp.name if opp else None)
+
+
+@app.command("start")
+def start(
+    ctx: typer.Context,
+    account: Annotated[str, typer.Argument(help="Account name or id.")],
+    on: Annotated[str | None, typer.Option("--date", help="Start date (default today).")] = None,
+    purchase_date: Annotated[str | None, typer.Option("--purchase-date", help="Original contract date (default: latest closed-won close date).")] = None,
+    csm: Annotated[str | None, typer.Option("--csm", help="Owner of the onboarding (default: the account's CSM).")] = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Start (or create and start) the account's onboarding and create its playbook tasks."""
+    from cstool.cli.common import writing
+    from cstool.services.onboarding import start_onboarding
+
+    with writing(ctx) as (session, actor):
+        o, events = start_onboarding(session, ref=account, actor=actor, start=on, purchase=purchase_date, csm=csm)
+        record = _record(session, o)
+    _done(record, fmt, events)
+
+
+@app.command("update")
+def update(
+    ctx: typer.Context,
+    ref: Ref,
+    purchase_date: Annotated[str | None, typer.Option("--purchase-date")] = None,
+    on: Annotated[str | None, typer.Option("--date", help="Start date.")] = None,
+    first_engaged: Annotated[str | None, typer.Option("--first-engaged")] = None,
+    infra_ready: Annotated[str | None, typer.Option("--infra-ready")] = None,
+    first_value: Annotated[str | None, typer.Option("--first-value")] = None,
+    csm: Annotated[str | None, typer.Option("--csm")] = None,
+    greenfield: Annotated[bool | None, typer.Option("--greenfield/--no-greenfield")] = None,
+    notes_: Annotated[str | None, typer.Option("--notes")] = None,
+    challenges: Annotated[str | None, typer.Option("--challenges", help="Challenges and highlights.")] = None,
+    success_plan: Annotated[str | None, typer.Option("--success-plan", help="Success-plan URL.")] = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Set milestone dates and other fields (any time; an empty value clears a date)."""
+    from cstool.cli.common import writing
+    from cstool.services.onboarding import update_onboarding
+
+    raw = {"purchase_date": purchase_date, "start_date": on, "first_engaged_date": first_engaged,
+           "infra_ready_date": infra_ready, "first_value_date": first_value, "owner": csm, "greenfield": greenfield,
+           "notes": notes_, "challenges": challenges, "success_plan_url": success_plan}
+    with writing(ctx) as (session, actor):
+        o, events = update_onboarding(session, ref=ref, raw=raw, actor=actor)
+        record = _record(session, o)
+    _done(record, fmt, events)
+
+
+@app.command("usage")
+def usage(
+    ctx: typer.Context,
+    ref: Ref,
+    licenses: Annotated[str, typer.Option("--licenses", help="Licensed seats.")],
+    active: Annotated[str, typer.Option("--active", help="Active users.")],
+    on: OnDate = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Record a license-usage snapshot; the first at or above the threshold sets first value."""
+    from cstool.cli.common import notes, writing
+    from cstool.services.onboarding import record_usage
+
+    with writing(ctx) as (session, actor):
+        snapshot, events = record_usage(session, ref=ref, licenses=licenses, active=active, on=on, actor=actor)
+    notes(events)
+    render.record(snapshot, fmt, title="License usage")
+
+
+@app.command("hold")
+def hold(
+    ctx: typer.Context,
+    ref: Ref,
+    reason: Annotated[str, typer.Option("--reason", help="Why it is delayed.")],
+    cause: Annotated[str, typer.Option("--cause", help="customer|gitlab")],
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Put an onboarding on hold; a customer-caused delay marks the account at risk (health >= yellow)."""
+    from cstool.cli.common import writing
+    from cstool.services.onboarding import hold_onboarding
+
+    with writing(ctx) as (session, actor):
+        o, events = hold_onboarding(session, ref=ref, reason=reason, cause=cause, actor=actor)
+        record = _record(session, o)
+    _done(record, fmt, events)
+
+
+@app.command("resume")
+def resume(ctx: typer.Context, ref: Ref, fmt: FormatOpt = Format.table) -> None:
+    """Return an on-hold onboarding to in-progress."""
+    from cstool.cli.common import writing
+    from cstool.services.onboarding import resume_onboarding
+
+    with writing(ctx) as (session, actor):
+        o, events = resume_onboarding(session, ref=ref, actor=actor)
+        record = _record(session, o)
+    _done(record, fmt, events)
+
+
+@app.command("complete")
+def complete(
+    ctx: typer.Context,
+    ref: Ref,
+    on: Annotated[str | None, typer.Option("--date", help="Finish date (default today).")] = None,
+    survey_sent: Annotated[bool | None, typer.Option("--survey-sent/--no-survey-sent", help="Required.")] = None,
+    survey_received: Annotated[bool | None, typer.Option("--survey-received/--no-survey-received", help="Required.")] = None,
+    score: Annotated[str | None, typer.Option("--score", help="Experience score 1-5 (required).")] = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Complete an onboarding: finish date and the three survey fields (all required)."""
+    from cstool.cli.common import writing
+    from cstool.services.onboarding import complete_onboarding
+
+    with writing(ctx) as (session, actor):
+        o, events = complete_onboarding(session, ref=ref, actor=actor, finish=on, survey_sent=survey_sent,
+                                        survey_received=survey_received, score=score)
+        record = _record(session, o)
+    _done(record, fmt, events)
+
+
+@app.command("show")
+def show(ctx: typer.Context, ref: Ref, fmt: FormatOpt = Format.table) -> None:
+    """One onboarding with its metrics, tasks and usage snapshots."""
+    from cstool.services.onboarding import onboarding_detail
+
+    with reading(ctx) as session:
+        data = onboarding_detail(session, ref=ref)
+    render.record(data, fmt, title=f"Onboarding #{data['id']} ({data['account']})", nested=SHOW_NESTED)

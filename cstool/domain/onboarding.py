@@ -1,7 +1,130 @@
-"""Onboarding rules: statuses, date consistency, the playbook."""
+"""Onboarding rules: statuses, date consistency, completion fields, the playbook.
+
+Pure functions over dates and values; the services apply them.
+"""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from dateutil.relativedelta import relativedelta
+
+from cstool.errors import InvalidValue, RuleViolation
 
 STATUSES = ("not-started", "scheduled", "in-progress", "on-hold", "completed")
 OPEN_STATUSES = STATUSES[:-1]
 DELAY_CAUSES = ("customer", "gitlab")
+ACTIVITY_TYPES = ("call", "meeting", "email", "workshop")
+ENGAGING_TYPES = ("call", "meeting")  # the ones that set first-engaged
+PURCHASE_SLACK_DAYS = 365
+
+DATE_FIELDS = {
+    "purchase_date": "purchase-date",
+    "start_date": "date",
+    "first_engaged_date": "first-engaged",
+    "infra_ready_date": "infra-ready",
+    "first_value_date": "first-value",
+    "finish_date": "finish",
+}
+
+
+def check_dates(dates: dict[str, date | None], *, today: date) -> None:
+    """Refuse an inconsistent set of milestone dates, naming the field."""
+    latest = today + timedelta(days=1)
+    for field, option in DATE_FIELDS.items():
+        d = dates.get(field)
+        if d is not None and d > latest:
+            raise InvalidValue(option, d.isoformat(), f"a date may not be later than tomorrow ({latest.isoformat()})")
+    start, finish, purchase = dates.get("start_date"), dates.get("finish_date"), dates.get("purchase_date")
+    if finish is not None and start is not None and finish < start:
+        raise RuleViolation(
+            f"finish: {finish.isoformat()} is before the start date {start.isoformat()}; "
+            "the finish date must be on or after the start."
+        )
+    if purchase is not None:
+        floor = purchase - timedelta(days=PURCHASE_SLACK_DAYS)
+        for field in ("infra_ready_date", "first_engaged_date", "finish_date"):
+            d = dates.get(field)
+            if d is not None and d < floor:
+                raise RuleViolation(
+                    f"{DATE_FIELDS[field]}: {d.isoformat()} is more than {PURCHASE_SLACK_DAYS} days before the "
+                    f"purchase date {purchase.isoformat()}; use a date on or after {floor.isoformat()}."
+                )
+
+
+def completion_fields(survey_sent: bool | None, survey_received: bool | None, score: int | None) -> None:
+    """The three survey fields are compulsory when completing; name every missing one."""
+    missing = [
+        name
+        for name, value in (
+            ("--survey-sent/--no-survey-sent", survey_sent),
+            ("--survey-received/--no-survey-received", survey_received),
+            ("--score", score),
+        )
+        if value is None
+    ]
+    if missing:
+        raise RuleViolation(
+            "complete: missing " + ", ".join(missing) + " (all three are required to complete an onboarding; "
+            "the CSM picks the score when no survey came back). Nothing was changed."
+        )
+    experience_score(score)
+
+
+def experience_score(score: int | str | None) -> int | None:
+    if score is None:
+        return None
+    try:
+        value = int(str(score))
+    except ValueError:
+        raise InvalidValue("score", score, "use a whole number from 1 to 5") from None
+    if not 1 <= value <= 5:
+        raise InvalidValue("score", score, "use a whole number from 1 to 5")
+    return value
+
+
+def reaches_first_value(licenses: int, active: int, threshold_pct: int) -> bool:
+    """active/licenses at or above the threshold (a percentage)."""
+    return licenses > 0 and active * 100 >= threshold_pct * licenses
+
+
+# --- the playbook ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Step:
+    kind: str
+    title: str
+    due: relativedelta
+    window_end: relativedelta | None = None
+
+
+PLAYBOOK: tuple[Step, ...] = (
+    Step("welcome", "Welcome the customer on board", relativedelta(days=0)),
+    Step("personal-introduction", "Personal introduction call", relativedelta(days=2), relativedelta(days=5)),
+    Step("installation-follow-up", "Installation follow-up", relativedelta(days=7), relativedelta(days=10)),
+    Step("kickoff-call", "Kickoff call", relativedelta(days=14)),
+    Step("education", "Education session", relativedelta(days=20), relativedelta(days=30)),
+    Step("success-plan", "Success plan agreed", relativedelta(days=30)),
+    Step("first-cadence-call", "First cadence call", relativedelta(days=45)),
+    Step("discovery", "Discovery", relativedelta(days=60)),
+    Step("check-in", "90-day check-in", relativedelta(days=90)),
+    Step("outlook", "Six-month outlook", relativedelta(months=6)),
+    Step("renewal-check-in-10", "Renewal check-in (10 months)", relativedelta(months=10)),
+    Step("renewal-check-in-11", "Renewal check-in (11 months)", relativedelta(months=11)),
+    Step("renewal-check-in-12", "Renewal check-in (12 months)", relativedelta(months=12)),
+)
+
+
+def playbook_tasks(start: date) -> list[dict]:
+    """The playbook's tasks for an onboarding starting on `start` (calendar months clamp to month end)."""
+    return [
+        {
+            "kind": step.kind,
+            "title": step.title,
+            "due_date": start + step.due,
+            "window_end_date": start + step.window_end if step.window_end else None,
+        }
+        for step in PLAYBOOK
+    ]

@@ -94,3 +94,59 @@ def summarise(metric: str, goal: int, values: list[int], *, pending: int = 0, ov
         pending=pending,
         overdue=overdue,
     )
+
+
+CLOCK_NAMES = {"start_date": "start date", "purchase_date": "purchase date"}
+MILESTONE_NAMES = {"first_engaged_date": "first-engaged date", "first_value_date": "first-value date",
+                   "finish_date": "finish date"}
+
+
+def classify(
+    metric: str,
+    row: dict,
+    *,
+    q_start: date,
+    q_end: date,
+    today: date,
+    goal: int,
+    cohort: str = "achieved",
+) -> tuple[str, object] | None:
+    """Where one onboarding stands for one metric in one quarter.
+
+    Returns ("measured", days), ("pending", overdue: bool), ("left_out", reason) or None (not in scope).
+
+    achieved cohort: measured when the milestone falls in the quarter; pending when it started by the
+    quarter's end (or today, whichever is earlier) and had not reached the milestone by then.
+    start cohort: the onboardings that started in the quarter; measured whenever reached, otherwise
+    pending as of today.
+    """
+    achieved = row.get(ACHIEVED_FIELD[metric])
+    clock_field = CLOCK_FIELD[metric]
+    clock = row.get(clock_field)
+    start = row.get("start_date")
+    if cohort == "start":
+        if start is None or not q_start <= start <= q_end:
+            return None
+        asof = today
+        in_scope_measured = achieved is not None and achieved <= today
+    else:
+        asof = min(q_end, today)
+        in_scope_measured = achieved is not None and q_start <= achieved <= q_end
+    if in_scope_measured:
+        if clock is None:
+            return ("left_out", f"no {CLOCK_NAMES[clock_field]}")
+        return ("measured", _value(metric, clock, achieved))
+    if start is None or start > asof:
+        return None
+    if achieved is not None and achieved <= asof:
+        return None  # reached before this quarter (achieved cohort)
+    finish = row.get("finish_date")
+    if row.get("status") == "completed" and finish is not None and finish <= asof and metric != "tto":
+        return ("left_out", f"completed without a {MILESTONE_NAMES[ACHIEVED_FIELD[metric]]}")
+    overdue = clock is not None and (asof - clock).days > goal
+    return ("pending", overdue)
+
+
+def _value(metric: str, clock: date, achieved: date) -> int:
+    days = (achieved - clock).days
+    return max(0, days) if metric == "tte" else days

@@ -3,21 +3,30 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 
 from sqlalchemy import and_, exists, insert, select
 from sqlmodel import Session
 
 from cstool.clock import now
-from cstool.services.history import bulk_rows, record_created
+from cstool.clock import today as clock_today
+from cstool.domain import fields as f
+from cstool.domain import onboarding as rules
+from cstool.domain.dates import parse_date
+from cstool.errors import Conflict, NotFound, RuleViolation
+from cstool.services.history import bulk_rows, record_changes, record_created
 from cstool.services.lookup import account_names, find_account
-from cstool.services.records import onboarding_record
+from cstool.services.records import iso, onboarding_record, task_record
+from cstool.services.settings import get_setting
 from cstool.storage.models import (
     Account,
     History,
+    LicenseUsage,
     Onboarding,
     OnboardingCreate,
     ONBOARDING_OPEN,
     Opportunity,
+    Task,
 )
 
 
@@ -136,3 +145,252 @@ def list_onboardings(
     opp_ids = {o.opportunity_id for o in rows if o.opportunity_id}
     opps = dict(session.execute(select(Opportunity.id, Opportunity.name).where(Opportunity.id.in_(opp_ids))).all()) if opp_ids else {}
     return [onboarding_record(o, names[o.account_id], opps.get(o.opportunity_id)) for o in rows]
+
+
+# --- the lifecycle -------------------------------------------------------------
+
+
+
+
+def find_onboarding(session: Session, ref: str, *, open_only: bool = False) -> Onboarding:
+    """By onboarding id (digits), or by account name: its open onboarding, else its latest one."""
+    text = str(ref).strip()
+    if text.isdigit():
+        onboarding = session.get(Onboarding, int(text))
+        if onboarding is None:
+            raise NotFound(f"onboarding: no onboarding has id {text}.")
+        if open_only and onboarding.status not in ONBOARDING_OPEN:
+            raise Conflict(f"onboarding: #{onboarding.id} is {onboarding.status}; only an open onboarding can do that.")
+        return onboarding
+    account = find_account(session, text)
+    onboarding = open_onboarding(session, account.id)
+    if onboarding is not None:
+        return onboarding
+    if open_only:
+        raise NotFound(f"onboarding: {account.name} has no open onboarding (start one with `cstool onboarding start`).")
+    latest = session.scalars(
+        select(Onboarding).where(Onboarding.account_id == account.id).order_by(Onboarding.id.desc())
+    ).first()
+    if latest is None:
+        raise NotFound(f"onboarding: {account.name} has no onboarding.")
+    return latest
+
+
+def _dates_of(o: Onboarding) -> dict[str, date | None]:
+    return {k: getattr(o, k) for k in rules.DATE_FIELDS}
+
+
+def _apply(session: Session, o: Onboarding, values: dict, *, actor: str) -> dict:
+    """Check the dates as they would be, then write the changes with their history."""
+    future = {**_dates_of(o), **{k: v for k, v in values.items() if k in rules.DATE_FIELDS}}
+    rules.check_dates(future, today=clock_today())
+    changes = {k: (getattr(o, k), v) for k, v in values.items() if getattr(o, k) != v}
+    for key, (_, new) in changes.items():
+        setattr(o, key, new)
+    if changes:
+        o.updated_at = now()
+        record_changes(session, actor=actor, entity="onboarding", entity_id=o.id, account_id=o.account_id,
+                       changes=changes)
+    return changes
+
+
+def _create_playbook(session: Session, o: Onboarding, owner: str | None) -> int:
+    stamp = now()
+    rows = [
+        {**t, "account_id": o.account_id, "onboarding_id": o.id, "owner": owner, "created_at": stamp}
+        for t in rules.playbook_tasks(o.start_date)
+    ]
+    session.execute(insert(Task), rows)
+    return len(rows)
+
+
+def _reschedule_playbook(session: Session, o: Onboarding) -> None:
+    """Open playbook tasks follow a changed start date."""
+    plan = {t["kind"]: t for t in rules.playbook_tasks(o.start_date)}
+    for task in session.scalars(
+        select(Task).where(Task.onboarding_id == o.id, Task.done_date.is_(None), Task.kind.is_not(None))
+    ):
+        step = plan.get(task.kind)
+        if step:
+            task.due_date, task.window_end_date = step["due_date"], step["window_end_date"]
+
+
+def start_onboarding(
+    session: Session, *, ref: str, actor: str, start: str | None = None, purchase: str | None = None,
+    csm: str | None = None,
+) -> tuple[Onboarding, list[str]]:
+    account = find_account(session, ref)
+    events: list[str] = []
+    start_date = parse_date(start, field="date") if start else clock_today()
+    purchase_date = parse_date(purchase, field="purchase-date") if purchase else None
+    owner = f.text("csm", csm, max_len=200) if csm else account.csm
+    o = open_onboarding(session, account.id)
+    if o is not None and o.status not in ("not-started", "scheduled"):
+        raise Conflict(
+            f"onboarding: {account.name} already has an open onboarding (#{o.id}, {o.status}, started "
+            f"{iso(o.start_date)}); one open onboarding per account."
+        )
+    if o is None:
+        o = create_pending_onboarding(session, account=account, actor=actor)
+        events.append(f"Created onboarding #{o.id} for {account.name}.")
+    if purchase_date is None and o.purchase_date is None:
+        opp = latest_closed_won(session, account.id)
+        if opp is not None:
+            purchase_date = opp.close_date
+            if o.opportunity_id is None:
+                _apply(session, o, {"opportunity_id": opp.id}, actor=actor)
+    values = {"status": "in-progress", "start_date": start_date, "owner": owner}
+    if purchase_date is not None:
+        values["purchase_date"] = purchase_date
+    snapshot = json.loads(team_snapshot(account))
+    if owner:
+        snapshot = [m for m in snapshot if m["role"] != "csm"] + [{"role": "csm", "name": owner}]
+        snapshot.sort(key=lambda m: ("csm", "sa", "owner").index(m["role"]))
+    values["team"] = json.dumps(snapshot)
+    _apply(session, o, values, actor=actor)
+    session.flush()
+    count = _create_playbook(session, o, owner)
+    events.append(f"Started onboarding #{o.id} for {account.name} on {iso(start_date)}; {count} playbook tasks created.")
+    if o.purchase_date is None:
+        events.append(f"warning: {account.name} has no purchase date (no closed-won opportunity); TTFV needs one "
+                      "(--purchase-date).")
+    return o, events
+
+
+ONBOARDING_OPTIONS = {
+    "purchase_date": "purchase-date",
+    "start_date": "date",
+    "first_engaged_date": "first-engaged",
+    "infra_ready_date": "infra-ready",
+    "first_value_date": "first-value",
+}
+
+
+def parse_update(raw: dict) -> dict:
+    values: dict = {}
+    for key, option in ONBOARDING_OPTIONS.items():
+        if raw.get(key) is not None:
+            values[key] = None if str(raw[key]).strip() == "" else parse_date(raw[key], field=option)
+    if raw.get("owner") is not None:
+        values["owner"] = f.text("csm", raw["owner"], max_len=200)
+    if raw.get("greenfield") is not None:
+        values["greenfield"] = bool(raw["greenfield"])
+    for key, option, limit in (("notes", "notes", 4000), ("challenges", "challenges", 4000)):
+        if raw.get(key) is not None:
+            values[key] = f.text(option, raw[key], max_len=limit)
+    if raw.get("success_plan_url") is not None:
+        values["success_plan_url"] = f.url("success-plan", raw["success_plan_url"])
+    return values
+
+
+def update_onboarding(session: Session, *, ref: str, raw: dict, actor: str) -> tuple[Onboarding, list[str]]:
+    o = find_onboarding(session, ref)
+    values = parse_update(raw)
+    if "start_date" in values and values["start_date"] is None and o.status != "not-started":
+        raise f.InvalidValue("date", "", "a started onboarding keeps its start date; give a date")
+    changes = _apply(session, o, values, actor=actor)
+    events = [f"Onboarding #{o.id}: " + (", ".join(f"{k} {iso(v[1]) if isinstance(v[1], date) else v[1]}"
+                                                    for k, v in changes.items()) if changes else "nothing to change") + "."]
+    if "start_date" in changes and o.start_date is not None:
+        _reschedule_playbook(session, o)
+    return o, events
+
+
+def record_usage(
+    session: Session, *, ref: str, licenses: int, active: int, on: str | None, actor: str
+) -> tuple[dict, list[str]]:
+    o = find_onboarding(session, ref)
+    lic = f.non_negative_int("licenses", licenses)
+    if lic == 0:
+        raise f.InvalidValue("licenses", licenses, "use a whole number of 1 or more")
+    act = f.non_negative_int("active", active)
+    when = parse_date(on, field="date") if on else clock_today()
+    rules.check_dates({"infra_ready_date": when}, today=clock_today())  # not in the future
+    session.add(LicenseUsage(onboarding_id=o.id, on_date=when, licenses=lic, active=act, created_at=now()))
+    threshold = get_setting(session, "first-value-threshold")
+    events = [f"Recorded usage for onboarding #{o.id}: {act}/{lic} active ({100 * act / lic:.1f}%) on {iso(when)}."]
+    if o.first_value_date is None and rules.reaches_first_value(lic, act, threshold):
+        _apply(session, o, {"first_value_date": when}, actor=actor)
+        events.append(f"First value reached (>= {threshold}% active): first-value date set to {iso(when)}.")
+    record_changes(session, actor=actor, entity="onboarding", entity_id=o.id, account_id=o.account_id,
+                   changes={"license_usage": (None, f"{act}/{lic} on {iso(when)}")})
+    return {"onboarding_id": o.id, "date": iso(when), "licenses": lic, "active": act,
+            "active_pct": round(100 * act / lic, 1)}, events
+
+
+def hold_onboarding(session: Session, *, ref: str, reason: str, cause: str, actor: str) -> tuple[Onboarding, list[str]]:
+    o = find_onboarding(session, ref, open_only=True)
+    if o.status == "on-hold":
+        raise Conflict(f"onboarding: #{o.id} is already on hold ({o.delay_reason}).")
+    text = f.text("reason", reason, max_len=2000, required=True)
+    delay_cause = f.choice("cause", cause, rules.DELAY_CAUSES)
+    _apply(session, o, {"status": "on-hold", "delay_reason": text, "delay_cause": delay_cause}, actor=actor)
+    events = [f"Onboarding #{o.id} is on hold ({delay_cause}: {text})."]
+    if delay_cause == "customer":
+        account = session.get(Account, o.account_id)
+        health = f.at_least_health(account.health, "yellow")
+        if health != account.health:
+            record_changes(session, actor=actor, entity="account", entity_id=account.id, account_id=account.id,
+                           changes={"health": (account.health, health)})
+            account.health, account.updated_at = health, now()
+            events.append(f"{account.name} is at risk: health set to {health} (customer-caused delay).")
+    return o, events
+
+
+def resume_onboarding(session: Session, *, ref: str, actor: str) -> tuple[Onboarding, list[str]]:
+    o = find_onboarding(session, ref, open_only=True)
+    if o.status != "on-hold":
+        raise Conflict(f"onboarding: #{o.id} is {o.status}, not on hold.")
+    _apply(session, o, {"status": "in-progress"}, actor=actor)
+    return o, [f"Onboarding #{o.id} resumed."]
+
+
+def complete_onboarding(
+    session: Session, *, ref: str, actor: str, finish: str | None, survey_sent: bool | None,
+    survey_received: bool | None, score: int | None,
+) -> tuple[Onboarding, list[str]]:
+    rules.completion_fields(survey_sent, survey_received, score)
+    o = find_onboarding(session, ref, open_only=True)
+    finish_date = parse_date(finish, field="date") if finish else clock_today()
+    if o.start_date is None:
+        raise Conflict(f"onboarding: #{o.id} was never started (no start date); start it first.")
+    _apply(session, o, {"status": "completed", "finish_date": finish_date, "survey_sent": survey_sent,
+                        "survey_received": survey_received, "experience_score": rules.experience_score(score)},
+           actor=actor)
+    tto = (finish_date - o.start_date).days
+    return o, [f"Completed onboarding #{o.id} on {iso(finish_date)} (TTO {tto} days)."]
+
+
+def onboarding_detail(session: Session, *, ref: str) -> dict:
+    o = find_onboarding(session, ref)
+    names = account_names(session, {o.account_id})
+    opp = session.get(Opportunity, o.opportunity_id) if o.opportunity_id else None
+    record = onboarding_record(o, names[o.account_id], opp.name if opp else None)
+    record["tasks"] = [
+        task_record(t, names[o.account_id])
+        for t in session.scalars(select(Task).where(Task.onboarding_id == o.id).order_by(Task.due_date, Task.id))
+    ]
+    record["usage"] = [
+        {"date": iso(u.on_date), "licenses": u.licenses, "active": u.active,
+         "active_pct": round(100 * u.active / u.licenses, 1)}
+        for u in session.scalars(select(LicenseUsage).where(LicenseUsage.onboarding_id == o.id).order_by(LicenseUsage.on_date))
+    ]
+    return record
+
+
+def note_engagement(session: Session, *, account_id: int, on: date, actor: str) -> str | None:
+    """A call or meeting on or after the start sets first-engaged when it is empty or later."""
+    o = session.scalars(
+        select(Onboarding)
+        .where(Onboarding.account_id == account_id, Onboarding.start_date.is_not(None), Onboarding.start_date <= on)
+        .order_by(Onboarding.start_date.desc(), Onboarding.id.desc())
+    ).first()
+    if o is None or (o.first_engaged_date is not None and o.first_engaged_date <= on):
+        return None
+    try:
+        _apply(session, o, {"first_engaged_date": on}, actor=actor)
+    except (RuleViolation, f.InvalidValue):
+        return None
+    return f"Onboarding #{o.id}: first-engaged date set to {iso(on)} (TTE {max(0, (on - o.start_date).days)} days)."
+
+

@@ -1,0 +1,165 @@
+"""`cstool report ttv|onboarding|engagement`."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from cstool import render
+from cstool.cli.common import FormatOpt, reading
+from cstool.render import Format
+
+app = typer.Typer(no_args_is_help=True)
+
+# Options whose value may be left out: `report ttv --quarter` means the current quarter.
+OPTIONAL_VALUES = {("report", "ttv"): {"--quarter": "current"}, ("task", "list"): {"--due": "today"}}
+
+METRIC_LABELS = {"tte": "Time to Engage", "ttfv": "Time to First Value", "tto": "Time to Onboard"}
+BAR_WIDTH = 20
+
+
+def expand_optional_values(args: list[str]) -> list[str]:
+    """Give a bare optional-value option its default: `--quarter` -> `--quarter=current`."""
+    for (group, command), options in OPTIONAL_VALUES.items():
+        for i in range(len(args) - 1):
+            if args[i] == group and args[i + 1] == command:
+                out = list(args[: i + 2])
+                rest = args[i + 2 :]
+                for j, token in enumerate(rest):
+                    following = rest[j + 1] if j + 1 < len(rest) else None
+                    if token in options and (following is None or following.startswith("-")):
+                        out.append(f"{token}={options[token]}")
+                    else:
+                        out.append(token)
+                return out
+    return args
+
+
+def _num(value) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        return f"{value:.1f}".rstrip("0").rstrip(".")
+    return str(value)
+
+
+def _metric_cells(m: dict) -> list[str]:
+    pct = "-" if m["within_goal_pct"] is None else f"{_num(m['within_goal_pct'])}%"
+    return [METRIC_LABELS[m["metric"]], f"{m['goal_days']}d", str(m["count"]), _num(m["median_days"]),
+            _num(m["mean_days"]), _num(m["p90_days"]), _num(m["min_days"]), _num(m["max_days"]),
+            f"{m['within_goal']} ({pct})", str(m["pending"]), str(m["overdue"])]
+
+
+HEADER = ["metric", "goal", "measured", "median", "mean", "p90", "min", "max", "within goal", "pending", "overdue"]
+
+
+def _left_out_caption(report: dict) -> str | None:
+    if not report["left_out"]:
+        return None
+    parts = [f"{x['count']} {x['metric'].upper()} left out ({x['reason']})" for x in report["left_out"]]
+    return "Not measured: " + "; ".join(parts) + "."
+
+
+def _print_quarter(report: dict) -> None:
+    title = f"Time to Value {report['quarter']} ({report['start']} to {report['end']}, cohort: {report['cohort']})"
+    if "groups" in report:
+        body = [[g["group"], *_metric_cells(m)] for g in report["groups"] for m in g["metrics"]]
+        render.table(body, [report["by"], *HEADER], title=title)
+    else:
+        render.table([_metric_cells(m) for m in report["metrics"]], HEADER, title=title)
+    caption = _left_out_caption(report)
+    if caption:
+        typer.echo(caption)
+
+
+def _print_trend(reports: list[dict]) -> None:
+    for metric in ("tte", "ttfv", "tto"):
+        body = []
+        goal = None
+        for report in reports:
+            m = next(x for x in report["metrics"] if x["metric"] == metric)
+            goal = m["goal_days"]
+            pct = m["within_goal_pct"]
+            bar = "-" if pct is None else "█" * round(pct * BAR_WIDTH / 100) + "·" * (BAR_WIDTH - round(pct * BAR_WIDTH / 100))
+            body.append([report["quarter"], str(m["count"]), _num(m["median_days"]), _num(m["p90_days"]),
+                         "-" if pct is None else f"{_num(pct)}%", bar, str(m["pending"]), str(m["overdue"])])
+        render.table(body, ["quarter", "measured", "median", "p90", "within goal", f"within {goal}d goal", "pending",
+                            "overdue"], title=f"{METRIC_LABELS[metric]} (goal {goal} days)")
+    for report in reports:
+        caption = _left_out_caption(report)
+        if caption:
+            typer.echo(f"{report['quarter']}: {caption}")
+
+
+@app.command("ttv")
+def ttv_report(
+    ctx: typer.Context,
+    quarter: Annotated[str | None, typer.Option("--quarter", help="FY2027-Q4, current, previous; bare --quarter = current.")] = None,
+    quarters: Annotated[int, typer.Option("--quarters", min=1, max=24, help="Show the N quarters ending at the chosen one.")] = 1,
+    by: Annotated[str | None, typer.Option("--by", help="Group by csm, segment or gemstone.")] = None,
+    cohort: Annotated[str, typer.Option("--cohort", help="achieved (the quarter a milestone was reached) or start.")] = "achieved",
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Time to Engage, First Value and Onboard per fiscal quarter against their goals."""
+    from cstool.clock import today
+    from cstool.domain.fields import choice
+    from cstool.domain.fiscal import parse_quarter
+    from cstool.services.reports import GROUPS, ttv_report as build
+    from cstool.services.settings import get_setting
+
+    cohort = choice("cohort", cohort, ("achieved", "start"))
+    by = choice("by", by, GROUPS) if by else None
+    with reading(ctx) as session:
+        start_month = get_setting(session, "fiscal-year-start")
+        q = parse_quarter(quarter, start_month=start_month, today=today())
+        data = build(session, quarter=q, quarters=quarters, by=by, cohort=cohort)
+    if fmt is Format.json:
+        render.record(data, fmt) if isinstance(data, dict) else render.rows(data, fmt)
+        return
+    reports = data if isinstance(data, list) else [data]
+    if fmt is Format.csv:
+        flat = []
+        for report in reports:
+            for group in report.get("groups") or [{"group": None, "metrics": report["metrics"]}]:
+                for m in group["metrics"]:
+                    flat.append({"quarter": report["quarter"], "group": group["group"], **m})
+        render.rows(flat, fmt)
+        return
+    if len(reports) > 1 and by is None:
+        _print_trend(reports)
+    else:
+        for report in reports:
+            _print_quarter(report)
+
+
+@app.command("onboarding")
+def onboarding_report(ctx: typer.Context, fmt: FormatOpt = Format.table) -> None:
+    """Every open onboarding: status, age, days left to each goal (negative: overdue), next task, hold reason."""
+    from cstool.services.reports import onboarding_report as build
+
+    with reading(ctx) as session:
+        data = build(session)
+    if fmt is not Format.table:
+        render.rows(data["rows"], fmt)
+        return
+    render.rows(data["rows"], fmt, columns=["account", "csm", "status", "start_date", "age_days", "tte_left_days",
+                                            "ttfv_left_days", "tto_left_days", "overdue", "next_task",
+                                            "next_task_due_date", "delay_reason"],
+                title="Open onboardings", empty="No open onboardings.")
+    render.table([[s, str(n)] for s, n in data["counts"].items()], ["status", "count"], title="By status")
+
+
+@app.command("engagement")
+def engagement(
+    ctx: typer.Context,
+    days: Annotated[int, typer.Option("--days", min=1, help="Last contact older than this many days.")] = 30,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Accounts to follow up: last contact older than N days (30 and 60 are the follow-up points)."""
+    from cstool.services.reports import engagement_report
+
+    with reading(ctx) as session:
+        data = engagement_report(session, days=days)
+    render.rows(data, fmt, columns=["account", "csm", "last_contact_date", "days_since_contact", "follow_up"],
+                title=f"No contact for more than {days} days", empty="Every account was contacted recently.")

@@ -1,0 +1,147 @@
+"""The account timeline (activities) and follow-up tasks."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+from sqlalchemy import func, or_, select
+from sqlmodel import Session
+
+from cstool.clock import now, today
+from cstool.domain import fields as f
+from cstool.domain.dates import parse_date
+from cstool.domain.onboarding import ACTIVITY_TYPES, ENGAGING_TYPES, check_dates
+from cstool.errors import Conflict, InvalidValue, NotFound
+from cstool.services.crm import find_contact, find_opportunity
+from cstool.services.history import record_changes, record_created
+from cstool.services.lookup import account_names, find_account
+from cstool.services.onboarding import note_engagement
+from cstool.services.records import activity_record, iso, task_record
+from cstool.storage.models import Account, Activity, ActivityCreate, Contact, Opportunity, Task, TaskCreate
+
+
+def log_activity(
+    session: Session, *, account: str, type_: str, subject: str, on: str | None, contact: str | None,
+    opportunity: str | None, disposition: str | None, notes: str | None, actor: str,
+) -> tuple[dict, list[str]]:
+    acc = find_account(session, account)
+    kind = f.choice("type", type_, ACTIVITY_TYPES)
+    when = parse_date(on, field="date") if on else today()
+    check_dates({"first_engaged_date": when}, today=today())  # nothing logged beyond tomorrow
+    contact_row = find_contact(session, contact, account_id=acc.id) if contact else None
+    opp_row = find_opportunity(session, opportunity, account_id=acc.id) if opportunity else None
+    data = ActivityCreate(
+        account_id=acc.id,
+        on_date=when,
+        type=kind,
+        subject=f.text("subject", subject, max_len=500, required=True),
+        contact_id=contact_row.id if contact_row else None,
+        opportunity_id=opp_row.id if opp_row else None,
+        disposition=f.text("disposition", disposition, max_len=200) if disposition else None,
+        notes=f.text("notes", notes, max_len=4000) if notes else None,
+    )
+    activity = Activity.model_validate({**data.model_dump(), "created_at": now(), "actor": actor})
+    session.add(activity)
+    session.flush()
+    record_created(session, actor=actor, entity="activity", entity_id=activity.id, account_id=acc.id,
+                   values={"type": kind, "date": when, "subject": data.subject})
+    events = [f"Logged {kind} with {acc.name} on {iso(when)} (id {activity.id})."]
+    if kind in ENGAGING_TYPES:
+        engaged = note_engagement(session, account_id=acc.id, on=when, actor=actor)
+        if engaged:
+            events.append(engaged)
+    return activity_record(activity, acc.name, contact_row.name if contact_row else None,
+                           opp_row.name if opp_row else None), events
+
+
+def list_activities(session: Session, *, account: str, type_: str | None = None, since: str | None = None,
+                    limit: int | None = None) -> list[dict]:
+    acc = find_account(session, account)
+    query = select(Activity, Contact.name, Opportunity.name).outerjoin(Contact, Contact.id == Activity.contact_id) \
+        .outerjoin(Opportunity, Opportunity.id == Activity.opportunity_id).where(Activity.account_id == acc.id)
+    if type_:
+        query = query.where(Activity.type == f.choice("type", type_, ACTIVITY_TYPES))
+    if since:
+        query = query.where(Activity.on_date >= parse_date(since, field="since"))
+    query = query.order_by(Activity.on_date.desc(), Activity.id.desc())
+    if limit:
+        query = query.limit(limit)
+    return [activity_record(a, acc.name, c, o) for a, c, o in session.execute(query).all()]
+
+
+# --- tasks --------------------------------------------------------------------------
+
+_WINDOW = re.compile(r"^\+?(\d{1,4})([dw])$")
+
+
+def due_window(raw: str | None, *, base: date) -> date | None:
+    """`--due` values: 'today' (due by today, overdue included), '7d', '2w', or a date."""
+    if raw is None:
+        return None
+    text = raw.strip().lower()
+    if text in ("", "today", "now"):
+        return base
+    if m := _WINDOW.match(text):
+        n = int(m.group(1)) * (7 if m.group(2) == "w" else 1)
+        return base + timedelta(days=n)
+    try:
+        return parse_date(raw, field="due", today=base)
+    except InvalidValue:
+        raise InvalidValue("due", raw, "use today, 7d, 2w or a date (tasks due by then, overdue included)") from None
+
+
+def list_tasks(session: Session, *, due: str | None = None, csm: str | None = None, account: str | None = None,
+               include_done: bool = False) -> list[dict]:
+    query = select(Task, Account.name).join(Account, Account.id == Task.account_id).where(Account.archived_at.is_(None))
+    if not include_done:
+        query = query.where(Task.done_date.is_(None))
+    limit = due_window(due, base=today())
+    if limit is not None:
+        query = query.where(Task.due_date <= limit)
+    if csm:
+        query = query.where(func.lower(func.coalesce(Task.owner, Account.csm)) == csm.strip().lower())
+    if account:
+        query = query.where(Task.account_id == find_account(session, account).id)
+    query = query.order_by(Task.due_date, Task.id)
+    out = []
+    base = today()
+    for task, name in session.execute(query).all():
+        row = task_record(task, name)
+        latest = task.window_end_date or task.due_date
+        row["overdue"] = task.done_date is None and latest < base
+        out.append(row)
+    return out
+
+
+def add_task(session: Session, *, account: str, title: str, due: str, owner: str | None, actor: str) -> dict:
+    acc = find_account(session, account)
+    data = TaskCreate(
+        account_id=acc.id,
+        title=f.text("title", title, max_len=500, required=True),
+        due_date=parse_date(due, field="due"),
+        owner=f.text("owner", owner, max_len=200) if owner else acc.csm,
+    )
+    task = Task.model_validate({**data.model_dump(), "created_at": now()})
+    session.add(task)
+    session.flush()
+    record_created(session, actor=actor, entity="task", entity_id=task.id, account_id=acc.id,
+                   values={"title": task.title, "due_date": task.due_date})
+    return task_record(task, acc.name)
+
+
+def complete_task(session: Session, *, task_id: str, on: str | None, actor: str) -> dict:
+    text = str(task_id).strip()
+    if not text.isdigit():
+        raise InvalidValue("id", task_id, "give the task's numeric id (see `cstool task list`)")
+    task = session.get(Task, int(text))
+    if task is None:
+        raise NotFound(f"task: no task has id {text}.")
+    if task.done_date is not None:
+        raise Conflict(f"task: #{task.id} was already done on {iso(task.done_date)}.")
+    when = parse_date(on, field="date") if on else today()
+    check_dates({"finish_date": when}, today=today())
+    record_changes(session, actor=actor, entity="task", entity_id=task.id, account_id=task.account_id,
+                   changes={"done_date": (None, when)})
+    task.done_date = when
+    return task_record(task, account_names(session, {task.account_id})[task.account_id])
