@@ -101,7 +101,7 @@ def main(
 
 def _register() -> None:
     from cstool.cli import (
-        account, activity, config, contact, db, gemstone, history, onboarding, opportunity, report, task,
+        account, activity, config, contact, db, demo, gemstone, history, onboarding, opportunity, report, task,
     )
 
     app.add_typer(account.app, name="account", help="Accounts: add, list, show, update, archive.")
@@ -114,6 +114,7 @@ def _register() -> None:
     app.add_typer(report.app, name="report", help="Reports: Time to Value, open onboardings, engagement.")
     app.add_typer(config.app, name="config", help="Team settings stored in the database.")
     app.add_typer(db.app, name="db", help="The store: init, migrate, backup, check, info, path.")
+    app.command("demo", help="Build a demo store and print its TTV report.")(demo.demo)
     app.command("history", help="Every change to an account or record: when, who, field, old and new.")(history.history)
 
 

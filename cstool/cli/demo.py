@@ -1,0 +1,47 @@
+"""`cstool demo`: a realistic demo store and its TTV report, in one command."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from cstool.cli.common import state
+from cstool.render import note
+
+
+def demo(
+    ctx: typer.Context,
+    db: Annotated[str | None, typer.Option("--db", help="Where to build it (an empty or new store).")] = None,
+    accounts: Annotated[int, typer.Option("--accounts", min=10, max=5000, help="How many accounts.")] = 200,
+) -> None:
+    """Build a demo store (about 200 accounts over six fiscal quarters, fixed seed) and print the TTV report."""
+    import sys
+
+    from cstool.cli.common import writing
+    from cstool.clock import today
+    from cstool.services.demo import build_demo
+
+    if db:
+        state(ctx).db = db
+    progress = None
+    bar = None
+    if sys.stderr.isatty():
+        from rich.progress import Progress
+
+        bar = Progress(transient=True)
+        task = bar.add_task("Building the demo store", total=4)
+        bar.start()
+        progress = lambda label, n: bar.update(task, advance=1, description=f"{label}: {n:,}")  # noqa: E731
+    try:
+        with writing(ctx) as (session, actor):
+            counts = build_demo(session, actor=actor, accounts=accounts, today=today(), progress=progress)
+    finally:
+        if bar is not None:
+            bar.stop()
+    note("Demo store built: " + ", ".join(f"{n:,} {k}" for k, n in counts.items()) + ".")
+    from cstool.cli.report import ttv_report
+
+    ctx.invoke(ttv_report, ctx=ctx, quarter="current", quarters=6, by=None, cohort="achieved")
+    note("Try: cstool report ttv --quarter --by csm | cstool report onboarding | cstool task list --due 7d "
+         "(with --db pointing at this store).")

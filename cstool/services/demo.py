@@ -1,0 +1,204 @@
+"""A realistic demo store, generated with a fixed seed through the domain rules.
+
+About 200 accounts over the six fiscal quarters that end with the current one:
+every gemstone, onboardings in every state (with a few missing dates, as real
+data has), contacts, opportunities, activities, playbook tasks and license
+usage.  Rows go in with set-based inserts, a table at a time.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Callable
+
+from sqlalchemy import func, insert, select
+from sqlmodel import Session
+
+from cstool.clock import now
+from cstool.domain import gemstones
+from cstool.domain.fiscal import quarter_of
+from cstool.domain.onboarding import check_dates, playbook_tasks
+from cstool.errors import Conflict
+from cstool.services.settings import get_setting
+from cstool.storage.models import (
+    Account, Activity, Contact, History, LicenseUsage, Onboarding, Opportunity, Task,
+)
+
+SEED = 2027
+FIRST = ["Acme", "Globex", "Initech", "Umbrella", "Hooli", "Stark", "Wayne", "Wonka", "Tyrell", "Cyberdyne",
+         "Soylent", "Oscorp", "Vandelay", "Gringotts", "Aperture", "Black Mesa", "Dunder", "Pied Piper",
+         "Monarch", "Nakatomi"]
+SECOND = ["Labs", "Industries", "Systems", "Logistics", "Health", "Bank", "Foods", "Media", "Energy", "Robotics"]
+CSMS = ["Ann Lee", "Bob Ortiz", "Chen Wei", "Dana Kim", "Eli Novak", "Fatima Noor"]
+SAS = ["Sam Reed", "Tara Fox", "Uma Das"]
+AES = ["Victor Hale", "Wendy Park", "Xavier Cruz", "Yara Haddad"]
+CONTACT_FIRST = ["Alex", "Blair", "Casey", "Drew", "Emery", "Finley", "Gray", "Harper", "Indy", "Jordan"]
+CONTACT_LAST = ["Smith", "Garcia", "Müller", "O'Brien", "Tanaka", "Kowalski", "Dubois", "Okafor"]
+TITLES = ["CTO", "VP Engineering", "DevOps Lead", "Platform Manager", "Head of Security"]
+SUBJECTS = ["Cadence call", "Roadmap review", "Support escalation", "Training follow-up", "Usage review",
+            "Renewal planning", "Feature request", "Architecture review"]
+HOLD_REASONS = [("Customer security review pending", "customer"), ("Waiting on customer hardware", "customer"),
+                ("Migration tooling issue", "gitlab")]
+
+
+def _slug(name: str) -> str:
+    return "-".join("".join(ch for ch in part.lower() if ch.isalnum()) for part in name.split())
+
+
+def build_demo(session: Session, *, actor: str, accounts: int = 200, today: date,
+               progress: Callable[[str, int], None] | None = None) -> dict:
+    """Fill an empty store; returns counts per table."""
+    if session.scalar(select(func.count()).select_from(Account)):
+        raise Conflict("demo: the store already holds accounts; give an empty store (--db NEW.db).")
+    rng = random.Random(SEED)
+    step = progress or (lambda _label, _n: None)
+    start_month = get_setting(session, "fiscal-year-start")
+    window_start = quarter_of(today, start_month).shift(-5).start
+    span = (today - window_start).days
+    stamp = now()
+
+    # --- accounts ----------------------------------------------------------------
+    names = [f"{a} {b}" for a in FIRST for b in SECOND]
+    rng.shuffle(names)
+    account_rows = []
+    for name in names[:accounts]:
+        tier = rng.random()
+        if tier < 0.08:
+            users, iacv = rng.randint(5001, 20000), rng.randint(400_000, 1_500_000)
+        elif tier < 0.2:
+            users, iacv = rng.randint(2501, 5000), rng.randint(150_000, 500_000)
+        elif tier < 0.45:
+            users, iacv = rng.randint(1001, 2500), rng.randint(60_000, 250_000)
+        elif tier < 0.8:
+            users, iacv = rng.randint(501, 1000), rng.randint(30_000, 100_000)
+        elif tier < 0.97:
+            users, iacv = rng.randint(10, 500), rng.randint(1_000, 50_000)
+        else:
+            users, iacv = None, None
+        plan = rng.choices(["premium", "ultimate", "free"], [0.55, 0.4, 0.05])[0]
+        gem = gemstones.compute(users, plan, Decimal(iacv) if iacv is not None else None)
+        segment = ("strategic" if gem.rank <= 1 else "large" if gem.rank <= 3 else
+                   rng.choice(["mid-market", "smb"]))
+        account_rows.append({
+            "name": name, "name_key": name.casefold(), "segment": segment, "plan": plan, "users": users,
+            "iacv_cents": iacv * 100 if iacv is not None else None, "gemstone": gem.name,
+            "gemstone_rank": gem.rank, "health": rng.choices(["green", "yellow", "red"], [0.7, 0.2, 0.1])[0],
+            "csm_sentiment": rng.choices(["green", "yellow", "red"], [0.65, 0.25, 0.1])[0],
+            "csm": rng.choice(CSMS) if gem.rank <= 4 else None, "sa": rng.choice(SAS), "owner": rng.choice(AES),
+            "cs_project_url": f"https://gitlab.example.com/cs/{_slug(name)}",
+            "slack_channel": f"#a_{_slug(name)}-internal",
+            "lifecycle_stage": "onboarding", "ebr_cadence": rng.choice(["quarterly", "semiannual", "annual"]),
+            "created_at": stamp, "updated_at": stamp,
+        })
+    ids = session.scalars(insert(Account).returning(Account.id, sort_by_parameter_order=True), account_rows).all()
+    accounts_by_id = dict(zip(ids, account_rows))
+    session.execute(insert(History), [
+        {"at": stamp, "actor": actor, "entity": "account", "entity_id": aid, "account_id": aid,
+         "field": "(created)", "old": None, "new": json.dumps({"source": "demo"})} for aid in ids
+    ])
+    step("accounts", len(ids))
+
+    # --- contacts and opportunities ---------------------------------------------------------
+    contacts, opps, opp_keys = [], [], []
+    for aid, acc in accounts_by_id.items():
+        for _ in range(rng.randint(1, 3)):
+            first, last = rng.choice(CONTACT_FIRST), rng.choice(CONTACT_LAST)
+            contacts.append({"account_id": aid, "name": f"{first} {last}", "title": rng.choice(TITLES),
+                             "email": f"{first.lower()}@{_slug(acc['name'])}.example", "gitlab_admin": rng.random() < 0.3})
+        if acc["gemstone_rank"] <= 4:
+            purchase = window_start + timedelta(days=rng.randint(-30, max(1, span - 3)))
+            opps.append({"account_id": aid, "name": f"{acc['name']} subscription", "stage": "closed-won",
+                         "close_date": purchase, "amount_cents": acc["iacv_cents"], "iacv_cents": acc["iacv_cents"],
+                         "type": "new"})
+            opp_keys.append(aid)
+        if rng.random() < 0.3:
+            opps.append({"account_id": aid, "name": f"{acc['name']} expansion",
+                         "stage": rng.choice(["discovery", "scoping", "proposal", "negotiating"]),
+                         "close_date": today + timedelta(days=rng.randint(10, 120)),
+                         "amount_cents": rng.randint(10_000, 200_000) * 100, "iacv_cents": None, "type": "add-on"})
+            opp_keys.append(None)
+    session.execute(insert(Contact), contacts)
+    opp_ids = session.scalars(insert(Opportunity).returning(Opportunity.id, sort_by_parameter_order=True), opps).all()
+    won = {aid: (oid, row["close_date"]) for aid, oid, row in zip(opp_keys, opp_ids, opps) if aid is not None}
+    step("contacts and opportunities", len(contacts) + len(opps))
+
+    # --- onboardings ------------------------------------------------------------------------
+    onboardings, meta = [], []
+    for aid, (oid, purchase) in won.items():
+        acc = accounts_by_id[aid]
+        start = purchase + timedelta(days=rng.randint(0, 20))
+        team = json.dumps([{"role": "csm", "name": acc["csm"]}, {"role": "sa", "name": acc["sa"]},
+                           {"role": "owner", "name": acc["owner"]}])
+        row = {"account_id": aid, "opportunity_id": oid, "owner": acc["csm"], "team": team,
+               "greenfield": rng.random() < 0.4, "purchase_date": purchase, "created_at": stamp, "updated_at": stamp}
+        if start > today or rng.random() < 0.05:  # not begun yet, or just qualified and waiting for a CSM
+            row.update(status="scheduled" if start > today and rng.random() < 0.5 else "not-started")
+            onboardings.append(row)
+            meta.append(None)
+            continue
+        engaged = start + timedelta(days=max(-3, int(rng.gammavariate(2.0, 5.0))))
+        value = purchase + timedelta(days=int(rng.gauss(28, 14)))
+        finish = start + timedelta(days=max(5, int(rng.gauss(42, 14))))
+        infra = start + timedelta(days=rng.randint(1, 15))
+        row.update(status="in-progress", start_date=start)
+        for field, d in (("first_engaged_date", engaged), ("infra_ready_date", infra), ("first_value_date", value)):
+            if d <= today and rng.random() > 0.04:
+                row[field] = d
+        if finish <= today and rng.random() < 0.9:
+            row.update(status="completed", finish_date=finish, survey_sent=rng.random() < 0.8,
+                       experience_score=rng.choices([5, 4, 3, 2, 1], [0.35, 0.35, 0.18, 0.08, 0.04])[0])
+            row["survey_received"] = bool(row["survey_sent"] and rng.random() < 0.6)
+        elif rng.random() < 0.25:
+            reason, cause = rng.choice(HOLD_REASONS)
+            row.update(status="on-hold", delay_reason=reason, delay_cause=cause)
+        if rng.random() < 0.03:
+            row["purchase_date"] = None  # real data has gaps; the report says what it left out
+        check_dates({k: row.get(k) for k in ("purchase_date", "start_date", "first_engaged_date", "infra_ready_date",
+                                             "first_value_date", "finish_date")}, today=today + timedelta(days=1))
+        onboardings.append(row)
+        meta.append(row)
+    keys = sorted({k for r in onboardings for k in r})
+    onboardings = [{k: r.get(k) for k in keys} for r in onboardings]
+    ob_ids = session.scalars(insert(Onboarding).returning(Onboarding.id, sort_by_parameter_order=True), onboardings).all()
+    step("onboardings", len(ob_ids))
+
+    # --- tasks, activities, usage --------------------------------------------------------------
+    tasks, activities, usage = [], [], []
+    for ob_id, row in zip(ob_ids, meta):
+        if row is None:
+            continue
+        aid = row["account_id"]
+        for t in playbook_tasks(row["start_date"]):
+            latest = t["window_end_date"] or t["due_date"]
+            done = latest < today - timedelta(days=3) and rng.random() < 0.85
+            tasks.append({**t, "account_id": aid, "onboarding_id": ob_id, "owner": row["owner"], "created_at": stamp,
+                          "done_date": latest if done else None})
+        if row.get("first_engaged_date"):
+            activities.append({"account_id": aid, "on_date": max(row["first_engaged_date"], row["start_date"]),
+                               "type": rng.choice(["call", "meeting"]), "subject": "Kickoff call",
+                               "created_at": stamp, "actor": actor})
+        if row.get("start_date"):
+            licenses = max(10, (accounts_by_id[aid]["users"] or 50))
+            day = row["start_date"] + timedelta(days=7)
+            for pct in (0.03, 0.08, 0.15, 0.3):
+                if day > today:
+                    break
+                usage.append({"onboarding_id": ob_id, "on_date": day, "licenses": licenses,
+                              "active": int(licenses * pct * rng.uniform(0.8, 1.2)), "created_at": stamp})
+                day += timedelta(days=rng.randint(7, 21))
+    for aid in accounts_by_id:
+        for _ in range(rng.randint(0, 6)):
+            activities.append({"account_id": aid, "on_date": today - timedelta(days=rng.randint(0, span)),
+                               "type": rng.choices(["call", "meeting", "email", "workshop"], [0.3, 0.3, 0.3, 0.1])[0],
+                               "subject": rng.choice(SUBJECTS), "created_at": stamp, "actor": actor})
+    for start in range(0, len(tasks), 5000):
+        session.execute(insert(Task), tasks[start:start + 5000])
+    session.execute(insert(Activity), activities)
+    if usage:
+        session.execute(insert(LicenseUsage), usage)
+    step("tasks, activities and usage", len(tasks) + len(activities) + len(usage))
+    return {"accounts": len(ids), "contacts": len(contacts), "opportunities": len(opps),
+            "onboardings": len(ob_ids), "tasks": len(tasks), "activities": len(activities), "usage": len(usage)}
