@@ -41,21 +41,20 @@ SHOW_NESTED = {"tasks": ["id", "title", "due_date", "window_end_date", "done_dat
                "usage": ["date", "licenses", "active", "active_pct"], "team": ["role", "name"]}
 
 
-def _done(record_of, fmt: Format, events: list[str]) -> None:
-    from cstool.cli.common import notes
-
-    notes(events)
-    render.record(record_of, fmt, title=f"Onboarding #{record_of['id']} ({record_of['account']})",
-                  nested={"team": ["role", "name"]})
-
-
-def _record(session, o) -> dict:
+def _change(ctx: typer.Context, fmt: Format, service, **kwargs) -> None:
+    """Run one lifecycle service in a write transaction, then print its events and the record."""
+    from cstool.cli.common import notes, writing
     from cstool.services.lookup import account_names
     from cstool.services.records import onboarding_record
     from cstool.storage.models import Opportunity
 
-    opp = session.get(Opportunity, o.opportunity_id) if o.opportunity_id else None
-    return onboarding_record(o, account_names(session, {o.account_id})[o.account_id], opp.name if opp else None)
+    with writing(ctx) as (session, actor):
+        o, events = service(session, actor=actor, **kwargs)
+        opp = session.get(Opportunity, o.opportunity_id) if o.opportunity_id else None
+        record = onboarding_record(o, account_names(session, {o.account_id})[o.account_id], opp.name if opp else None)
+    notes(events)
+    render.record(record, fmt, title=f"Onboarding #{record['id']} ({record['account']})",
+                  nested={"team": ["role", "name"]})
 
 
 @app.command("start")
@@ -68,13 +67,9 @@ def start(
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Start (or create and start) the account's onboarding and create its playbook tasks."""
-    from cstool.cli.common import writing
     from cstool.services.onboarding import start_onboarding
 
-    with writing(ctx) as (session, actor):
-        o, events = start_onboarding(session, ref=account, actor=actor, start=on, purchase=purchase_date, csm=csm)
-        record = _record(session, o)
-    _done(record, fmt, events)
+    _change(ctx, fmt, start_onboarding, ref=account, start=on, purchase=purchase_date, csm=csm)
 
 
 @app.command("update")
@@ -94,16 +89,12 @@ def update(
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Set milestone dates and other fields (any time; an empty value clears a date)."""
-    from cstool.cli.common import writing
     from cstool.services.onboarding import update_onboarding
 
     raw = {"purchase_date": purchase_date, "start_date": on, "first_engaged_date": first_engaged,
            "infra_ready_date": infra_ready, "first_value_date": first_value, "owner": csm, "greenfield": greenfield,
            "notes": notes_, "challenges": challenges, "success_plan_url": success_plan}
-    with writing(ctx) as (session, actor):
-        o, events = update_onboarding(session, ref=ref, raw=raw, actor=actor)
-        record = _record(session, o)
-    _done(record, fmt, events)
+    _change(ctx, fmt, update_onboarding, ref=ref, raw=raw)
 
 
 @app.command("usage")
@@ -134,25 +125,17 @@ def hold(
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Put an onboarding on hold; a customer-caused delay marks the account at risk (health >= yellow)."""
-    from cstool.cli.common import writing
     from cstool.services.onboarding import hold_onboarding
 
-    with writing(ctx) as (session, actor):
-        o, events = hold_onboarding(session, ref=ref, reason=reason, cause=cause, actor=actor)
-        record = _record(session, o)
-    _done(record, fmt, events)
+    _change(ctx, fmt, hold_onboarding, ref=ref, reason=reason, cause=cause)
 
 
 @app.command("resume")
 def resume(ctx: typer.Context, ref: Ref, fmt: FormatOpt = Format.table) -> None:
     """Return an on-hold onboarding to in-progress."""
-    from cstool.cli.common import writing
     from cstool.services.onboarding import resume_onboarding
 
-    with writing(ctx) as (session, actor):
-        o, events = resume_onboarding(session, ref=ref, actor=actor)
-        record = _record(session, o)
-    _done(record, fmt, events)
+    _change(ctx, fmt, resume_onboarding, ref=ref)
 
 
 @app.command("complete")
@@ -166,14 +149,10 @@ def complete(
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Complete an onboarding: finish date and the three survey fields (all required)."""
-    from cstool.cli.common import writing
     from cstool.services.onboarding import complete_onboarding
 
-    with writing(ctx) as (session, actor):
-        o, events = complete_onboarding(session, ref=ref, actor=actor, finish=on, survey_sent=survey_sent,
-                                        survey_received=survey_received, score=score)
-        record = _record(session, o)
-    _done(record, fmt, events)
+    _change(ctx, fmt, complete_onboarding, ref=ref, finish=on, survey_sent=survey_sent,
+            survey_received=survey_received, score=score)
 
 
 @app.command("show")
