@@ -31,6 +31,7 @@ CHILD_COLUMNS = {
     "contacts": ["id", "name", "title", "role", "email"],
     "opportunities": ["id", "name", "stage", "close_date", "amount", "iacv", "type"],
     "onboarding": [],
+    "ebrs": ["id", "name", "date", "fiscal_quarter", "status", "outcome"],
     "tasks": ["id", "title", "due_date", "owner"],
 }
 

@@ -163,3 +163,34 @@ def engagement(
         data = engagement_report(session, days=days)
     render.rows(data, fmt, columns=["account", "csm", "last_contact_date", "days_since_contact", "follow_up"],
                 title=f"No contact for more than {days} days", empty="Every account was contacted recently.")
+
+
+@app.command("ebr")
+def ebr_report(
+    ctx: typer.Context,
+    fy: Annotated[str | None, typer.Option("--fy", help="Fiscal year (2027, FY2027, current, previous).")] = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Per account: the cadence target for the year, held, declined, cancelled, upcoming, quarters with no EBR."""
+    from cstool.clock import today
+    from cstool.domain.fiscal import parse_fiscal_year
+    from cstool.services.ebr import ebr_report as build
+    from cstool.services.settings import get_setting
+
+    with reading(ctx) as session:
+        year = parse_fiscal_year(fy, start_month=get_setting(session, "fiscal-year-start"), today=today())
+        data = build(session, fy=year)
+    if fmt is Format.json:
+        render.record(data, fmt)
+        return
+    if fmt is Format.csv:
+        render.rows(data["rows"], fmt)
+        return
+    body = [[r["account"], r["cadence"], str(r["target"]), str(r["held"]), str(r["declined"]), str(r["cancelled"]),
+             str(r["upcoming"]), ", ".join(r["missing_quarters"]) or "-"] for r in data["rows"]]
+    t = data["totals"]
+    body.append(["Total", "", str(t["target"]), str(t["held"]), str(t["declined"]), str(t["cancelled"]),
+                 str(t["upcoming"]), f"{t['missing_quarters']} quarter(s)"])
+    render.table(body, ["account", "cadence", "target", "held", "declined", "cancelled", "upcoming", "no EBR in"],
+                 title=f"EBRs FY{data['fiscal_year']} ({data['start']} to {data['end']})")
+    render.table([[o, str(n)] for o, n in data["outcomes"].items()], ["outcome", "EBRs"], title="Outcomes")

@@ -152,6 +152,17 @@ def show_account(session: Session, *, ref: str) -> dict:
     last = session.scalar(select(func.max(Activity.on_date)).where(Activity.account_id == aid))
     record["last_contact_date"] = iso(last)
     record["days_since_contact"] = (today() - last).days if last else None
+    from cstool.domain.fiscal import fiscal_year_bounds, fiscal_year_of
+    from cstool.services import ebr as ebrs
+    from cstool.services.settings import get_setting
+    from cstool.storage.models import Ebr
+
+    start_month = get_setting(session, "fiscal-year-start")
+    first, last = fiscal_year_bounds(fiscal_year_of(today(), start_month), start_month)
+    record["ebrs"] = ebrs.records(session, list(session.scalars(
+        select(Ebr).where(Ebr.account_id == aid, (Ebr.on_date.between(first, last)) | Ebr.on_date.is_(None))
+        .order_by(Ebr.on_date.nulls_last(), Ebr.id)
+    )))
     record["tasks"] = [
         task_record(t, account.name)
         for t in session.scalars(

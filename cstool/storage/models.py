@@ -276,3 +276,41 @@ class LicenseUsage(SQLModel, table=True):
     licenses: int = Field(ge=1)
     active: int = Field(ge=0)
     created_at: datetime
+
+
+# --- executive business reviews (revision 0003) ---------------------------------
+
+
+class EbrBase(SQLModel):
+    name: str = Field(max_length=300)
+    on_date: date | None = None
+    status: str = Field(default="not-started", max_length=20)
+    outcome: str = Field(default="incomplete", max_length=30)
+    notes: str | None = Field(default=None, max_length=4000)
+
+
+class EbrCreate(EbrBase):
+    account_id: int
+    replaces_id: int | None = None
+
+
+class Ebr(EbrBase, table=True):
+    __tablename__ = "ebr"
+    __table_args__ = (
+        sa.Index("ix_ebr_account_id_on_date", "account_id", "on_date"),
+        sa.Index("ix_ebr_on_date", "on_date"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(sa_column=_fk("account.id", ondelete="CASCADE"))
+    replaces_id: int | None = Field(default=None, sa_column=_fk("ebr.id", nullable=True, ondelete="SET NULL"))
+    created_at: datetime
+    updated_at: datetime
+
+
+class EbrOpportunity(SQLModel, table=True):
+    __tablename__ = "ebr_opportunity"
+    ebr_id: int = Field(sa_column=sa.Column(sa.Integer, sa.ForeignKey("ebr.id", ondelete="CASCADE"), primary_key=True))
+    opportunity_id: int = Field(
+        sa_column=sa.Column(sa.Integer, sa.ForeignKey("opportunity.id", ondelete="CASCADE"), primary_key=True, index=True)
+    )
+    linked_at: datetime

@@ -1,0 +1,291 @@
+"""Executive Business Reviews: schedule, reschedule, complete, cancel, decline, link, report."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+
+from sqlalchemy import delete, insert, select
+from sqlmodel import Session
+
+from cstool.clock import now, today
+from cstool.domain import ebr as rules
+from cstool.domain import fields as f
+from cstool.domain.dates import parse_date
+from cstool.domain.fiscal import fiscal_year_bounds, quarter_of
+from cstool.domain.onboarding import check_dates
+from cstool.errors import Conflict, InvalidValue, NotFound, RuleViolation
+from cstool.services.crm import find_opportunity
+from cstool.services.history import record_changes, record_created
+from cstool.services.lookup import account_names, find_account
+from cstool.services.records import iso
+from cstool.services.settings import get_setting
+from cstool.storage.models import Account, Ebr, EbrCreate, EbrOpportunity, Opportunity
+
+
+def ebr_record(e: Ebr, account_name: str, start_month: int, opportunity_ids: list[int]) -> dict:
+    return {
+        "id": e.id,
+        "account": account_name,
+        "account_id": e.account_id,
+        "name": e.name,
+        "date": iso(e.on_date),
+        "fiscal_quarter": quarter_of(e.on_date, start_month).label if e.on_date else None,
+        "status": e.status,
+        "outcome": e.outcome,
+        "notes": e.notes,
+        "replaces_id": e.replaces_id,
+        "opportunity_ids": opportunity_ids,
+    }
+
+
+def records(session: Session, ebrs: list[Ebr]) -> list[dict]:
+    start_month = get_setting(session, "fiscal-year-start")
+    names = account_names(session, {e.account_id for e in ebrs})
+    links: dict[int, list[int]] = {e.id: [] for e in ebrs}
+    if ebrs:
+        for ebr_id, opp_id in session.execute(
+            select(EbrOpportunity.ebr_id, EbrOpportunity.opportunity_id)
+            .where(EbrOpportunity.ebr_id.in_(list(links)))
+            .order_by(EbrOpportunity.opportunity_id)
+        ).all():
+            links[ebr_id].append(opp_id)
+    return [ebr_record(e, names[e.account_id], start_month, links[e.id]) for e in ebrs]
+
+
+def find_ebr(session: Session, ref: str, *, open_only: bool = True) -> Ebr:
+    """An EBR by id, or an account's one open EBR (several open: listed and refused)."""
+    text = str(ref).strip()
+    if text.isdigit():
+        e = session.get(Ebr, int(text))
+        if e is None:
+            raise NotFound(f"ebr: no EBR has id {text}.")
+        return e
+    account = find_account(session, text)
+    open_ones = list(session.scalars(
+        select(Ebr).where(Ebr.account_id == account.id, Ebr.status.in_(rules.OPEN_STATUSES))
+        .order_by(Ebr.on_date.nulls_last(), Ebr.id)
+    ))
+    if not open_ones:
+        raise NotFound(f"ebr: {account.name} has no open EBR (schedule one with `cstool ebr schedule`).")
+    if len(open_ones) > 1:
+        listing = "; ".join(f"#{e.id} {e.name} ({e.status}, {iso(e.on_date) or 'no date'})" for e in open_ones)
+        raise Conflict(f"ebr: {account.name} has {len(open_ones)} open EBRs: {listing}. Give the EBR id.")
+    return open_ones[0]
+
+
+def _change(session: Session, e: Ebr, values: dict, *, actor: str) -> None:
+    changes = {k: (getattr(e, k), v) for k, v in values.items() if getattr(e, k) != v}
+    for key, (_, new) in changes.items():
+        setattr(e, key, new)
+    if changes:
+        e.updated_at = now()
+        record_changes(session, actor=actor, entity="ebr", entity_id=e.id, account_id=e.account_id, changes=changes)
+
+
+def _create(session: Session, *, account: Account, on: date | None, actor: str, name: str | None = None,
+            notes: str | None = None, replaces: int | None = None) -> Ebr:
+    start_month = get_setting(session, "fiscal-year-start")
+    quarter = quarter_of(on or today(), start_month)
+    data = EbrCreate(
+        account_id=account.id,
+        name=f.text("name", name, max_len=300) if name else rules.default_name(account.name, quarter),
+        on_date=on,
+        status="scheduled" if on else "not-started",
+        outcome="incomplete",
+        notes=f.text("notes", notes, max_len=4000) if notes else None,
+        replaces_id=replaces,
+    )
+    stamp = now()
+    e = Ebr.model_validate({**data.model_dump(), "created_at": stamp, "updated_at": stamp})
+    session.add(e)
+    session.flush()
+    record_created(session, actor=actor, entity="ebr", entity_id=e.id, account_id=account.id,
+                   values={"name": e.name, "date": on, "status": e.status, "replaces_id": replaces})
+    return e
+
+
+def schedule(session: Session, *, account: str, on: str | None, name: str | None, notes: str | None,
+             actor: str) -> tuple[Ebr, list[str]]:
+    acc = find_account(session, account)
+    when = parse_date(on, field="date") if on else None
+    e = _create(session, account=acc, on=when, actor=actor, name=name, notes=notes)
+    return e, [f"Created EBR #{e.id} '{e.name}' ({e.status}{', ' + iso(when) if when else ''})."]
+
+
+def _require_open(e: Ebr, action: str) -> None:
+    if e.status not in rules.OPEN_STATUSES:
+        raise Conflict(f"ebr: #{e.id} is {e.status}; only an open (not-started or scheduled) EBR can be {action}.")
+
+
+def reschedule(session: Session, *, ref: str, on: str, actor: str) -> tuple[Ebr, list[str]]:
+    e = find_ebr(session, ref)
+    _require_open(e, "rescheduled")
+    new_date = parse_date(on, field="date")
+    start_month = get_setting(session, "fiscal-year-start")
+    if not rules.crosses_quarter(e.on_date, new_date, start_month):
+        old = e.on_date
+        _change(session, e, {"on_date": new_date, "status": "scheduled"}, actor=actor)
+        return e, [f"EBR #{e.id} moved from {iso(old) or 'no date'} to {iso(new_date)}."]
+    _change(session, e, {"status": "declined", "outcome": "declined"}, actor=actor)
+    account = session.get(Account, e.account_id)
+    successor = _create(session, account=account, on=new_date, actor=actor, replaces=e.id, notes=e.notes)
+    old_q, new_q = quarter_of(e.on_date, start_month).label, quarter_of(new_date, start_month).label
+    return successor, [
+        f"EBR #{e.id} moved from {old_q} to {new_q}: declined, and EBR #{successor.id} '{successor.name}' "
+        f"scheduled on {iso(new_date)} in its place."
+    ]
+
+
+def _successor(session: Session, e: Ebr, *, actor: str) -> tuple[Ebr, str]:
+    account = session.get(Account, e.account_id)
+    base = e.on_date or today()
+    nxt = _create(session, account=account, on=rules.next_date(base, account.ebr_cadence), actor=actor)
+    return nxt, f"Next EBR #{nxt.id} '{nxt.name}' scheduled on {iso(nxt.on_date)}."
+
+
+def complete(session: Session, *, ref: str, outcome: str, on: str | None, notes: str | None, next_: bool,
+             actor: str) -> tuple[Ebr, list[str]]:
+    held = f.choice("outcome", outcome, rules.HELD_OUTCOMES)
+    e = find_ebr(session, ref)
+    _require_open(e, "completed")
+    when = parse_date(on, field="date") if on else (e.on_date or today())
+    check_dates({"finish_date": when}, today=today())  # an EBR is held on or before tomorrow
+    values = {"status": "completed", "outcome": held, "on_date": when}
+    if notes:
+        values["notes"] = f.text("notes", notes, max_len=4000)
+    _change(session, e, values, actor=actor)
+    events = [f"EBR #{e.id} held on {iso(when)}: {held}."]
+    if next_:
+        events.append(_successor(session, e, actor=actor)[1])
+    return e, events
+
+
+def call_off(session: Session, *, ref: str, how: str, next_: bool, actor: str) -> tuple[Ebr, list[str]]:
+    """cancel: it was scheduled and then called off; decline: the customer does not want this one."""
+    e = find_ebr(session, ref)
+    _require_open(e, "cancelled" if how == "cancelled" else "declined")
+    if how == "cancelled" and e.status != "scheduled":
+        raise Conflict(f"ebr: #{e.id} was never scheduled, so it cannot be cancelled; decline it instead.")
+    _change(session, e, {"status": how, "outcome": how}, actor=actor)
+    events = [f"EBR #{e.id} {how}."]
+    if next_:
+        events.append(_successor(session, e, actor=actor)[1])
+    return e, events
+
+
+def _eligible(session: Session, opp: Opportunity) -> list[int]:
+    if opp.close_date is None:
+        raise RuleViolation(f"link: opportunity #{opp.id} '{opp.name}' has no close date; set one first.")
+    held = session.execute(
+        select(Ebr.id, Ebr.on_date).where(Ebr.account_id == opp.account_id, Ebr.status == "completed")
+    ).all()
+    return rules.linkable([(i, d) for i, d in held], opp.close_date)
+
+
+def link(session: Session, *, ref: str | None, opportunity: str, auto: bool, actor: str) -> tuple[list[int], list[str]]:
+    opp = find_opportunity(session, opportunity)
+    eligible = _eligible(session, opp)
+    linked = set(session.scalars(select(EbrOpportunity.ebr_id).where(EbrOpportunity.opportunity_id == opp.id)))
+    if auto:
+        add = [i for i in eligible if i not in linked]
+        drop = [i for i in linked if i not in eligible]
+        if drop:
+            session.execute(delete(EbrOpportunity).where(EbrOpportunity.opportunity_id == opp.id,
+                                                         EbrOpportunity.ebr_id.in_(drop)))
+        if add:
+            session.execute(insert(EbrOpportunity), [{"ebr_id": i, "opportunity_id": opp.id, "linked_at": now()} for i in add])
+        for i in add + drop:
+            record_changes(session, actor=actor, entity="ebr", entity_id=i, account_id=opp.account_id,
+                           changes={"opportunity": (opp.id if i in drop else None, opp.id if i in add else None)})
+        return sorted(eligible), [f"Opportunity #{opp.id} '{opp.name}' is linked to EBRs "
+                                  f"{', '.join('#' + str(i) for i in sorted(eligible)) or '(none held before its close date)'}."]
+    if ref is None:
+        raise InvalidValue("ebr", "", "give the EBR id to link, or --auto")
+    text = str(ref).strip()
+    if not text.isdigit():
+        raise InvalidValue("ebr", ref, "give the EBR's numeric id (see `cstool ebr list`)")
+    e = find_ebr(session, text, open_only=False)
+    if e.account_id != opp.account_id:
+        raise RuleViolation(f"link: EBR #{e.id} belongs to another account than opportunity #{opp.id}.")
+    if e.status != "completed":
+        raise RuleViolation(f"link: EBR #{e.id} is {e.status}; only EBRs that were held can be linked.")
+    if e.on_date is None or e.on_date >= opp.close_date:
+        raise RuleViolation(f"link: EBR #{e.id} was held on {iso(e.on_date)}, not before the opportunity's close "
+                            f"date {iso(opp.close_date)}.")
+    if e.id not in eligible:
+        raise RuleViolation(
+            f"link: only the {rules.LINKABLE_PER_OPPORTUNITY} latest EBRs held before {iso(opp.close_date)} may be "
+            f"linked ({', '.join('#' + str(i) for i in eligible)}); EBR #{e.id} ({iso(e.on_date)}) is older."
+        )
+    if e.id in linked:
+        raise Conflict(f"link: EBR #{e.id} is already linked to opportunity #{opp.id}.")
+    session.execute(insert(EbrOpportunity), [{"ebr_id": e.id, "opportunity_id": opp.id, "linked_at": now()}])
+    record_changes(session, actor=actor, entity="ebr", entity_id=e.id, account_id=e.account_id,
+                   changes={"opportunity": (None, opp.id)})
+    return sorted(linked | {e.id}), [f"Linked EBR #{e.id} to opportunity #{opp.id} '{opp.name}'."]
+
+
+def list_ebrs(session: Session, *, account: str | None, fy: int | None, status: str | None) -> list[dict]:
+    query = select(Ebr)
+    if account:
+        query = query.where(Ebr.account_id == find_account(session, account).id)
+    if fy is not None:
+        first, last = fiscal_year_bounds(fy, get_setting(session, "fiscal-year-start"))
+        query = query.where(Ebr.on_date.between(first, last))
+    if status:
+        query = query.where(Ebr.status == f.choice("status", status, rules.STATUSES))
+    return records(session, list(session.scalars(query.order_by(Ebr.on_date.nulls_last(), Ebr.id))))
+
+
+def ebr_report(session: Session, *, fy: int) -> dict:
+    start_month = get_setting(session, "fiscal-year-start")
+    first, last = fiscal_year_bounds(fy, start_month)
+    now_day = today()
+    rows = session.execute(
+        select(Ebr.account_id, Ebr.on_date, Ebr.status, Ebr.outcome)
+        .join(Account, Account.id == Ebr.account_id)
+        .where(Account.archived_at.is_(None), Ebr.on_date.between(first, last))
+    ).all()
+    undated_open = Counter(session.scalars(
+        select(Ebr.account_id).join(Account, Account.id == Ebr.account_id)
+        .where(Account.archived_at.is_(None), Ebr.on_date.is_(None), Ebr.status.in_(rules.OPEN_STATUSES))
+    ))
+    accounts = {a.id: a for a in session.scalars(
+        select(Account).where(Account.archived_at.is_(None),
+                              (Account.ebr_cadence.in_(["quarterly", "semiannual", "annual"]))
+                              | Account.id.in_({r[0] for r in rows} | set(undated_open)))
+    )}
+    per: dict[int, Counter] = {aid: Counter() for aid in accounts}
+    covered: dict[int, set[str]] = {aid: set() for aid in accounts}
+    outcomes = Counter()
+    for aid, on, status, outcome in rows:
+        c = per[aid]
+        outcomes[outcome] += 1
+        if status == "completed":
+            c["held"] += 1
+            covered[aid].add(quarter_of(on, start_month).label)
+        elif status in ("declined", "cancelled"):
+            c[status] += 1
+        elif status in rules.OPEN_STATUSES:
+            covered[aid].add(quarter_of(on, start_month).label)
+            if on >= now_day:
+                c["upcoming"] += 1
+    out = []
+    for aid in sorted(accounts, key=lambda i: accounts[i].name_key):
+        a, c = accounts[aid], per[aid]
+        cadence = a.ebr_cadence or "none"
+        out.append({
+            "account": a.name,
+            "cadence": cadence,
+            "target": rules.CADENCE_TARGET[cadence],
+            "held": c["held"],
+            "declined": c["declined"],
+            "cancelled": c["cancelled"],
+            "upcoming": c["upcoming"] + undated_open.get(aid, 0),
+            "missing_quarters": rules.missing_quarters(fy, start_month, covered[aid], now_day),
+        })
+    totals = {k: sum(r[k] for r in out) for k in ("target", "held", "declined", "cancelled", "upcoming")}
+    totals["missing_quarters"] = sum(len(r["missing_quarters"]) for r in out)
+    return {"fiscal_year": fy, "start": iso(first), "end": iso(last), "rows": out, "totals": totals,
+            "outcomes": {o: outcomes.get(o, 0) for o in rules.OUTCOMES}}
