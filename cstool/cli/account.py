@@ -32,6 +32,7 @@ CHILD_COLUMNS = {
     "opportunities": ["id", "name", "stage", "close_date", "amount", "iacv", "type"],
     "onboarding": [],
     "ebrs": ["id", "name", "date", "fiscal_quarter", "status", "outcome"],
+    "pses": ["id", "name", "status", "percent_complete", "scoped_hours", "hours_consumed"],
     "tasks": ["id", "title", "due_date", "owner"],
 }
 

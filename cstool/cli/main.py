@@ -101,7 +101,8 @@ def main(
 
 def _register() -> None:
     from cstool.cli import (
-        account, activity, config, contact, db, demo, ebr, gemstone, history, onboarding, opportunity, report, task,
+        account, activity, config, contact, db, demo, ebr, gemstone, history, onboarding, opportunity, pse, report,
+        task,
     )
 
     app.add_typer(account.app, name="account", help="Accounts: add, list, show, update, archive.")
@@ -110,6 +111,7 @@ def _register() -> None:
     app.add_typer(gemstone.app, name="gemstone", help="Gemstone tiers: calc, recalc, summary.")
     app.add_typer(onboarding.app, name="onboarding", help="Onboarding records and their Time to Value.")
     app.add_typer(ebr.app, name="ebr", help="Executive Business Reviews.")
+    app.add_typer(pse.app, name="pse", help="Professional Services Engagements.")
     app.add_typer(activity.app, name="activity", help="The account timeline: calls, meetings, emails, workshops.")
     app.add_typer(task.app, name="task", help="Follow-up tasks, including the onboarding playbook.")
     app.add_typer(report.app, name="report", help="Reports: Time to Value, open onboardings, engagement.")

@@ -194,3 +194,17 @@ def ebr_report(
     render.table(body, ["account", "cadence", "target", "held", "declined", "cancelled", "upcoming", "no EBR in"],
                  title=f"EBRs FY{data['fiscal_year']} ({data['start']} to {data['end']})")
     render.table([[o, str(n)] for o, n in data["outcomes"].items()], ["outcome", "EBRs"], title="Outcomes")
+
+
+@app.command("pse")
+def pse_report(
+    ctx: typer.Context,
+    open_only: Annotated[bool, typer.Option("--open", help="Leave out completed engagements.")] = False,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Hours scoped, consumed and remaining; percent complete against hours burned; over-budget and stale flags."""
+    from cstool.services.pse import pse_report as build
+
+    with reading(ctx) as session:
+        data = build(session, include_completed=not open_only)
+    render.rows(data, fmt, title="Professional Services Engagements", empty="No engagements.")

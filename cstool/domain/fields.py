@@ -183,3 +183,10 @@ def parse_fields(spec: dict[str, tuple[str, Callable[[str], Any]]], raw: dict[st
         else:
             parsed[attribute] = parser(str(value))
     return parsed
+
+
+def round1(value: float | int | None) -> float | None:
+    """One decimal, halves rounded up (111.25 -> 111.3), as people round figures in reports."""
+    if value is None:
+        return None
+    return float(Decimal(str(value)).quantize(Decimal("0.1"), rounding="ROUND_HALF_UP"))

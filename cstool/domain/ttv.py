@@ -6,6 +6,8 @@ import math
 from dataclasses import dataclass
 from datetime import date
 
+from cstool.domain.fields import round1
+
 METRICS = ("tte", "ttfv", "tto")
 METRIC_NAMES = {"tte": "Time to Engage", "ttfv": "Time to First Value", "tto": "Time to Onboard"}
 GOAL_SETTINGS = {"tte": "tte-goal", "ttfv": "ttfv-goal", "tto": "tto-goal"}
@@ -85,12 +87,12 @@ def summarise(metric: str, goal: int, values: list[int], *, pending: int = 0, ov
         goal_days=goal,
         count=len(values),
         median_days=median(values),
-        mean_days=round(sum(values) / len(values), 1) if values else None,
-        p90_days=round(percentile(values, 90), 1) if values else None,
+        mean_days=round1(sum(values) / len(values)) if values else None,
+        p90_days=round1(percentile(values, 90)) if values else None,
         min_days=min(values) if values else None,
         max_days=max(values) if values else None,
         within_goal=within,
-        within_goal_pct=round(100 * within / len(values), 1) if values else None,
+        within_goal_pct=round1(100 * within / len(values)) if values else None,
         pending=pending,
         overdue=overdue,
     )

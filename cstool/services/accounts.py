@@ -163,6 +163,9 @@ def show_account(session: Session, *, ref: str) -> dict:
         select(Ebr).where(Ebr.account_id == aid, (Ebr.on_date.between(first, last)) | Ebr.on_date.is_(None))
         .order_by(Ebr.on_date.nulls_last(), Ebr.id)
     )))
+    from cstool.services.pse import pses_of_account
+
+    record["pses"] = pses_of_account(session, aid)
     record["tasks"] = [
         task_record(t, account.name)
         for t in session.scalars(

@@ -315,7 +315,7 @@ def record_usage(
     record_changes(session, actor=actor, entity="onboarding", entity_id=o.id, account_id=o.account_id,
                    changes={"license_usage": (None, f"{act}/{lic} on {iso(when)}")})
     return {"onboarding_id": o.id, "date": iso(when), "licenses": lic, "active": act,
-            "active_pct": round(100 * act / lic, 1)}, events
+            "active_pct": f.round1(100 * act / lic)}, events
 
 
 def hold_onboarding(session: Session, *, ref: str, reason: str, cause: str, actor: str) -> tuple[Onboarding, list[str]]:
@@ -372,7 +372,7 @@ def onboarding_detail(session: Session, *, ref: str) -> dict:
     ]
     record["usage"] = [
         {"date": iso(u.on_date), "licenses": u.licenses, "active": u.active,
-         "active_pct": round(100 * u.active / u.licenses, 1)}
+         "active_pct": f.round1(100 * u.active / u.licenses)}
         for u in session.scalars(select(LicenseUsage).where(LicenseUsage.onboarding_id == o.id).order_by(LicenseUsage.on_date))
     ]
     return record

@@ -314,3 +314,69 @@ class EbrOpportunity(SQLModel, table=True):
         sa_column=sa.Column(sa.Integer, sa.ForeignKey("opportunity.id", ondelete="CASCADE"), primary_key=True, index=True)
     )
     linked_at: datetime
+
+
+# --- professional services engagements (revision 0004) ------------------------------
+# Hours are stored in hundredths of an hour: exact for the two decimals people log.
+
+
+class PseBase(SQLModel):
+    name: str = Field(max_length=300)
+    owner: str | None = Field(default=None, max_length=200)
+    project_team: str | None = Field(default=None, max_length=1000)
+    engagement_type: str | None = Field(default=None, max_length=60)
+    success_criteria: str | None = Field(default=None, max_length=4000)
+    econtract_url: str | None = Field(default=None, max_length=500)
+    sow_url: str | None = Field(default=None, max_length=500)
+    collaboration_project_url: str | None = Field(default=None, max_length=500)
+    status: str = Field(default="backlog", max_length=20)
+    percent_complete: int = Field(default=0, ge=0, le=100)
+    notes: str | None = Field(default=None, max_length=4000)
+    scoped_centihours: int | None = Field(default=None, ge=0)
+    hours_updated_date: date | None = None
+    approved: bool = False
+    approver: str | None = Field(default=None, max_length=200)
+    passive_acceptance_language: bool = False
+    signed_acceptance: bool = False
+    passive_acceptance_used: bool = False
+    customer_signoff: bool = False
+    kickoff_date: date | None = None
+    expected_start_date: date | None = None
+    expected_completion_date: date | None = None
+    actual_start_date: date | None = None
+    completed_date: date | None = None
+
+
+class PseCreate(PseBase):
+    account_id: int
+    opportunity_id: int
+
+
+class Pse(PseBase, table=True):
+    __tablename__ = "pse"
+    __table_args__ = (sa.Index("ix_pse_status", "status"),)
+    id: int | None = Field(default=None, primary_key=True)
+    name_key: str = Field(max_length=300, unique=True)
+    account_id: int = Field(sa_column=_fk("account.id", ondelete="CASCADE"))
+    opportunity_id: int = Field(sa_column=_fk("opportunity.id", ondelete="RESTRICT"))
+    created_at: datetime
+    updated_at: datetime
+
+
+class PseTimeEntry(SQLModel, table=True):
+    __tablename__ = "pse_time_entry"
+    id: int | None = Field(default=None, primary_key=True)
+    pse_id: int = Field(sa_column=_fk("pse.id", ondelete="CASCADE"))
+    on_date: date
+    centihours: int = Field(gt=0)
+    note: str | None = Field(default=None, max_length=2000)
+    actor: str = Field(max_length=200)
+    created_at: datetime
+
+
+class PseContact(SQLModel, table=True):
+    __tablename__ = "pse_contact"
+    pse_id: int = Field(sa_column=sa.Column(sa.Integer, sa.ForeignKey("pse.id", ondelete="CASCADE"), primary_key=True))
+    contact_id: int = Field(
+        sa_column=sa.Column(sa.Integer, sa.ForeignKey("contact.id", ondelete="CASCADE"), primary_key=True, index=True)
+    )

@@ -1,0 +1,287 @@
+"""Professional Services Engagements: create, update, kickoff, log hours, complete, report."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import func, insert, select
+from sqlmodel import Session
+
+from cstool.clock import now, today
+from cstool.domain import fields as f
+from cstool.domain import pse as rules
+from cstool.domain.dates import parse_date
+from cstool.domain.onboarding import check_dates as check_not_future
+from cstool.errors import Conflict, InvalidValue, NotFound, RuleViolation
+from cstool.services.crm import find_contact, find_opportunity
+from cstool.services.history import record_changes, record_created
+from cstool.services.lookup import account_names, find_account, name_key
+from cstool.services.records import iso
+from cstool.storage.models import Opportunity, Pse, PseContact, PseCreate, PseTimeEntry
+
+DATE_OPTIONS = {"kickoff": "kickoff_date", "expected_start": "expected_start_date",
+                "expected_completion": "expected_completion_date", "actual_start": "actual_start_date",
+                "completed": "completed_date"}
+TEXT_OPTIONS = {"owner": ("owner", 200), "team": ("project_team", 1000), "success_criteria": ("success_criteria", 4000),
+                "notes": ("notes", 4000)}
+URL_OPTIONS = {"econtract": "econtract_url", "sow": "sow_url", "collaboration_project": "collaboration_project_url"}
+FLAG_OPTIONS = {"passive_acceptance_language": "passive_acceptance_language", "signed_acceptance": "signed_acceptance",
+                "passive_acceptance_used": "passive_acceptance_used", "customer_signoff": "customer_signoff"}
+
+
+def parse_settings(raw: dict[str, Any]) -> dict[str, Any]:
+    """The setting options (SPEC section 11) -> checked attributes; derived values are never typed in."""
+    values: dict[str, Any] = {}
+    for option, attr in DATE_OPTIONS.items():
+        if raw.get(option) is not None:
+            values[attr] = None if str(raw[option]).strip() == "" else parse_date(raw[option], field=option.replace("_", "-"))
+    for option, (attr, limit) in TEXT_OPTIONS.items():
+        if raw.get(option) is not None:
+            values[attr] = f.text(option.replace("_", "-"), raw[option], max_len=limit)
+    for option, attr in URL_OPTIONS.items():
+        if raw.get(option) is not None:
+            values[attr] = f.url(option.replace("_", "-"), raw[option])
+    for option, attr in FLAG_OPTIONS.items():
+        if raw.get(option) is not None:
+            values[attr] = bool(raw[option])
+    if raw.get("type") is not None:
+        key = f.normalise_choice(raw["type"])
+        values["engagement_type"] = key if key in rules.ENGAGEMENT_TYPES else f.text("type", raw["type"], max_len=60, required=True)
+    if raw.get("status") is not None:
+        values["status"] = f.choice("status", raw["status"], rules.STATUSES)
+    if raw.get("percent") is not None:
+        values["percent_complete"] = rules.percent(raw["percent"])
+    if raw.get("scoped_hours") is not None:
+        values["scoped_centihours"] = None if str(raw["scoped_hours"]).strip() == "" else rules.hours("scoped-hours", raw["scoped_hours"])
+    if raw.get("approver") is not None:
+        approver = f.text("approver", raw["approver"], max_len=200)
+        values["approver"], values["approved"] = approver, approver is not None
+    rules.check_dates(values)
+    return values
+
+
+def consumed(session: Session, ids: list[int]) -> dict[int, int]:
+    if not ids:
+        return {}
+    return dict(session.execute(
+        select(PseTimeEntry.pse_id, func.sum(PseTimeEntry.centihours)).where(PseTimeEntry.pse_id.in_(ids))
+        .group_by(PseTimeEntry.pse_id)
+    ).all())
+
+
+def pse_records(session: Session, items: list[Pse]) -> list[dict]:
+    ids = [p.id for p in items]
+    used = consumed(session, ids)
+    names = account_names(session, {p.account_id for p in items})
+    opps = dict(session.execute(select(Opportunity.id, Opportunity.name).where(
+        Opportunity.id.in_({p.opportunity_id for p in items}))).all()) if items else {}
+    contacts: dict[int, list[int]] = {i: [] for i in ids}
+    if ids:
+        for pid, cid in session.execute(select(PseContact.pse_id, PseContact.contact_id)
+                                        .where(PseContact.pse_id.in_(ids)).order_by(PseContact.contact_id)):
+            contacts[pid].append(cid)
+    out = []
+    for p in items:
+        spent = used.get(p.id, 0)
+        out.append({
+            "id": p.id, "account": names[p.account_id], "account_id": p.account_id,
+            "opportunity": opps.get(p.opportunity_id), "opportunity_id": p.opportunity_id, "name": p.name,
+            "owner": p.owner, "project_team": p.project_team, "engagement_type": p.engagement_type,
+            "success_criteria": p.success_criteria, "econtract_url": p.econtract_url, "sow_url": p.sow_url,
+            "collaboration_project_url": p.collaboration_project_url, "status": p.status,
+            "percent_complete": p.percent_complete, "notes": p.notes,
+            "scoped_hours": rules.as_hours(p.scoped_centihours), "hours_consumed": rules.as_hours(spent),
+            "remaining_hours": rules.as_hours(p.scoped_centihours - spent) if p.scoped_centihours is not None else None,
+            "hours_updated_date": iso(p.hours_updated_date), "approved": p.approved, "approver": p.approver,
+            "passive_acceptance_language": p.passive_acceptance_language, "signed_acceptance": p.signed_acceptance,
+            "passive_acceptance_used": p.passive_acceptance_used, "customer_signoff": p.customer_signoff,
+            "kickoff_date": iso(p.kickoff_date), "expected_start_date": iso(p.expected_start_date),
+            "expected_completion_date": iso(p.expected_completion_date),
+            "expected_length_days": rules.length_days(p.expected_start_date, p.expected_completion_date),
+            "actual_start_date": iso(p.actual_start_date), "completed_date": iso(p.completed_date),
+            "actual_length_days": rules.length_days(p.actual_start_date, p.completed_date),
+            "contact_ids": contacts[p.id],
+        })
+    return out
+
+
+def find_pse(session: Session, ref: str) -> Pse:
+    """By id, by its (unique) name, or an account's one open engagement."""
+    text = str(ref).strip()
+    if text.isdigit():
+        p = session.get(Pse, int(text))
+        if p is None:
+            raise NotFound(f"pse: no engagement has id {text}.")
+        return p
+    p = session.scalars(select(Pse).where(Pse.name_key == name_key(text))).first()
+    if p is not None:
+        return p
+    account = find_account(session, text)
+    open_ones = list(session.scalars(select(Pse).where(Pse.account_id == account.id, Pse.status != "completed")
+                                     .order_by(Pse.id)))
+    if not open_ones:
+        raise NotFound(f"pse: {account.name} has no open engagement.")
+    if len(open_ones) > 1:
+        listing = "; ".join(f"#{p.id} {p.name} ({p.status})" for p in open_ones)
+        raise Conflict(f"pse: {account.name} has {len(open_ones)} open engagements: {listing}. Give the id or name.")
+    return open_ones[0]
+
+
+def _state(p: Pse) -> dict:
+    return {k: getattr(p, k) for k in PseCreate.model_fields}
+
+
+def _write(session: Session, p: Pse, values: dict, *, actor: str) -> None:
+    changes = {k: (getattr(p, k), v) for k, v in values.items() if getattr(p, k) != v}
+    for key, (_, new) in changes.items():
+        setattr(p, key, new)
+    if changes:
+        p.updated_at = now()
+        record_changes(session, actor=actor, entity="pse", entity_id=p.id, account_id=p.account_id,
+                       changes={k.replace("centihours", "hours"): (rules.as_hours(o), rules.as_hours(n))
+                                if "centihours" in k else (o, n) for k, (o, n) in changes.items()})
+
+
+def create(session: Session, *, account: str, opportunity: str | None, name: str, raw: dict, actor: str) -> tuple[Pse, list[str]]:
+    acc = find_account(session, account)
+    if not opportunity:
+        raise InvalidValue("opportunity", opportunity or "", "an engagement needs its opportunity (--opportunity)")
+    opp = find_opportunity(session, opportunity, account_id=acc.id)
+    clean = f.name("name", name)
+    existing = session.scalars(select(Pse).where(Pse.name_key == name_key(clean))).first()
+    if existing is not None:
+        raise Conflict(f"pse: an engagement named {existing.name!r} (id {existing.id}) already exists.")
+    values = parse_settings(raw)
+    if values.get("status") not in (None, "backlog"):
+        raise RuleViolation("status: a new engagement starts in backlog; use `cstool pse kickoff` to start it.")
+    values.pop("status", None)
+    data = PseCreate.model_validate({"account_id": acc.id, "opportunity_id": opp.id, "name": clean, **values})
+    stamp = now()
+    p = Pse.model_validate({**data.model_dump(), "name_key": name_key(clean), "created_at": stamp, "updated_at": stamp})
+    session.add(p)
+    session.flush()
+    record_created(session, actor=actor, entity="pse", entity_id=p.id, account_id=acc.id,
+                   values={"name": clean, "opportunity_id": opp.id, "status": "backlog"})
+    return p, [f"Created engagement #{p.id} '{clean}' for {acc.name} (backlog)."]
+
+
+def update(session: Session, *, ref: str, raw: dict, actor: str) -> tuple[Pse, list[str]]:
+    p = find_pse(session, ref)
+    values = parse_settings(raw)
+    status = values.get("status")
+    if status == "completed":
+        raise RuleViolation("status: an engagement is completed with `cstool pse complete`, which checks sign-off.")
+    if status in rules.ACTIVE_STATUSES and p.status == "backlog":
+        raise RuleViolation("status: an engagement leaves the backlog with `cstool pse kickoff`, which checks the "
+                            "kickoff fields.")
+    if status is not None and p.status == "completed":
+        raise Conflict(f"pse: #{p.id} is completed; its status no longer changes.")
+    rules.check_dates({**_state(p), **values})
+    _write(session, p, values, actor=actor)
+    return p, [f"Updated engagement #{p.id}."]
+
+
+def kickoff(session: Session, *, ref: str, raw: dict, in_progress: bool, actor: str) -> tuple[Pse, list[str]]:
+    p = find_pse(session, ref)
+    if p.status != "backlog":
+        raise Conflict(f"pse: #{p.id} is {p.status}; only a backlog engagement is kicked off.")
+    values = parse_settings(raw)
+    values.pop("status", None)
+    future = {**_state(p), **values}
+    rules.check_kickoff(future)
+    rules.check_dates(future)
+    values["status"] = "in-progress" if in_progress else "initiation"
+    values.setdefault("kickoff_date", p.kickoff_date or today())
+    _write(session, p, values, actor=actor)
+    return p, [f"Engagement #{p.id} kicked off: {values['status']}."]
+
+
+def log_hours(session: Session, *, ref: str, hours: str, on: str | None, note: str | None, actor: str) -> tuple[Pse, list[str]]:
+    p = find_pse(session, ref)
+    amount = rules.hours("hours", hours, positive=True)
+    when = parse_date(on, field="date") if on else today()
+    check_not_future({"infra_ready_date": when}, today=today())
+    session.execute(insert(PseTimeEntry), [{"pse_id": p.id, "on_date": when, "centihours": amount,
+                                             "note": f.text("note", note, max_len=2000) if note else None,
+                                             "actor": actor, "created_at": now()}])
+    _write(session, p, {"hours_updated_date": today()}, actor=actor)
+    record_changes(session, actor=actor, entity="pse", entity_id=p.id, account_id=p.account_id,
+                   changes={"hours_logged": (None, f"{rules.as_hours(amount)} on {iso(when)}")})
+    total = consumed(session, [p.id]).get(p.id, 0)
+    events = [f"Logged {rules.as_hours(amount)} h on #{p.id} ({iso(when)}); {rules.as_hours(total)} h consumed."]
+    if p.scoped_centihours is not None and total > p.scoped_centihours:
+        events.append(f"warning: #{p.id} '{p.name}' is over budget: {rules.as_hours(total)} h consumed of "
+                      f"{rules.as_hours(p.scoped_centihours)} h scoped.")
+    return p, events
+
+
+def complete(session: Session, *, ref: str, raw: dict, on: str | None, actor: str) -> tuple[Pse, list[str]]:
+    p = find_pse(session, ref)
+    if p.status == "completed":
+        raise Conflict(f"pse: #{p.id} was already completed on {iso(p.completed_date)}.")
+    if p.status == "backlog":
+        raise Conflict(f"pse: #{p.id} was never kicked off; run `cstool pse kickoff` first.")
+    values = parse_settings(raw)
+    values.pop("status", None)
+    if on is not None:
+        values["completed_date"] = parse_date(on, field="date")
+    values.setdefault("completed_date", p.completed_date or today())
+    if values.get("percent_complete", 100) != 100:
+        raise RuleViolation("percent: a completed engagement is 100% complete.")
+    values["percent_complete"] = 100
+    future = {**_state(p), **values}
+    check_not_future({"finish_date": future["completed_date"]}, today=today())
+    rules.check_completion(future)
+    values["status"] = "completed"
+    _write(session, p, values, actor=actor)
+    return p, [f"Engagement #{p.id} completed on {iso(p.completed_date)}."]
+
+
+def add_contact(session: Session, *, ref: str, contact: str, actor: str) -> tuple[Pse, list[str]]:
+    p = find_pse(session, ref)
+    c = find_contact(session, contact, account_id=p.account_id)
+    exists = session.get(PseContact, (p.id, c.id))
+    if exists is not None:
+        raise Conflict(f"pse: {c.name} is already a contact of #{p.id}.")
+    session.add(PseContact(pse_id=p.id, contact_id=c.id))
+    record_changes(session, actor=actor, entity="pse", entity_id=p.id, account_id=p.account_id,
+                   changes={"contact": (None, c.name)})
+    return p, [f"Added {c.name} to engagement #{p.id}."]
+
+
+def list_pses(session: Session, *, account: str | None, status: str | None) -> list[dict]:
+    query = select(Pse)
+    if account:
+        query = query.where(Pse.account_id == find_account(session, account).id)
+    if status:
+        query = query.where(Pse.status == f.choice("status", status, rules.STATUSES))
+    return pse_records(session, list(session.scalars(query.order_by(Pse.id))))
+
+
+def pse_report(session: Session, *, include_completed: bool = True) -> list[dict]:
+    items = list(session.scalars(select(Pse).order_by(Pse.status == "completed", Pse.name_key)))
+    if not include_completed:
+        items = [p for p in items if p.status != "completed"]
+    base = today()
+    used = consumed(session, [p.id for p in items])
+    out = []
+    for r, p in zip(pse_records(session, items), items):
+        spent = used.get(p.id, 0)
+        scoped = p.scoped_centihours
+        out.append({
+            "name": r["name"], "account": r["account"], "status": r["status"], "scoped_hours": r["scoped_hours"],
+            "hours_consumed": r["hours_consumed"], "remaining_hours": r["remaining_hours"],
+            "percent_complete": r["percent_complete"],
+            "hours_burned_pct": f.round1(100 * spent / scoped) if scoped else None,
+            "over_budget": scoped is not None and spent > scoped,
+            "stale_hours": rules.is_stale(p.status, p.hours_updated_date, base),
+            "expected_length_days": r["expected_length_days"], "actual_length_days": r["actual_length_days"],
+        })
+    return out
+
+
+def pses_of_account(session: Session, account_id: int) -> list[dict]:
+    return pse_records(session, list(session.scalars(select(Pse).where(Pse.account_id == account_id).order_by(Pse.id))))
+
+
