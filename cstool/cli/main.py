@@ -101,8 +101,8 @@ def main(
 
 def _register() -> None:
     from cstool.cli import (
-        account, activity, config, contact, db, demo, ebr, gemstone, history, onboarding, opportunity, pse, report,
-        task,
+        account, activity, check, config, contact, db, demo, ebr, export, gemstone, history, imports, onboarding,
+        opportunity, pse, report, task,
     )
 
     app.add_typer(account.app, name="account", help="Accounts: add, list, show, update, archive.")
@@ -117,6 +117,9 @@ def _register() -> None:
     app.add_typer(report.app, name="report", help="Reports: Time to Value, open onboardings, engagement.")
     app.add_typer(config.app, name="config", help="Team settings stored in the database.")
     app.add_typer(db.app, name="db", help="The store: init, migrate, backup, check, info, path.")
+    app.command("check", help="Data-quality review: exit 0 when clean, 1 when anything is found.")(check.check)
+    app.command("export", help="Write any table as CSV, JSON or JSON lines.")(export.export)
+    app.add_typer(imports.app, name="import", help="Import accounts, contacts, opportunities or onboardings from CSV.")
     app.command("demo", help="Build a demo store and print its TTV report.")(demo.demo)
     app.command("history", help="Every change to an account or record: when, who, field, old and new.")(history.history)
 

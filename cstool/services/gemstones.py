@@ -77,7 +77,7 @@ def name_for_rank_sql(rank_expr):
     return case(*[(rank_expr == r, literal(n)) for n, r in g.RANKS.items()], else_=None)
 
 
-def recalc_all(session: Session, *, actor: str, dry_run: bool) -> dict:
+def recalc_all(session: Session, *, actor: str, dry_run: bool, only_ids: list[int] | None = None) -> dict:
     """Recompute every active account's gemstone in a few statements.
 
     Returns the transitions and the onboardings created (none on a dry run).
@@ -85,10 +85,12 @@ def recalc_all(session: Session, *, actor: str, dry_run: bool) -> dict:
     from cstool.services.onboarding import create_pending_onboardings_bulk
 
     computed_rank = rank_sql()
+    scope = [Account.archived_at.is_(None), Account.gemstone_rank != computed_rank]
+    if only_ids is not None:
+        scope.append(Account.id.in_(only_ids))
     rows = session.execute(
         select(Account.id, Account.name, Account.gemstone, Account.gemstone_rank, computed_rank.label("new_rank"))
-        .where(Account.archived_at.is_(None))
-        .where(Account.gemstone_rank != computed_rank)
+        .where(*scope)
         .order_by(Account.id)
     ).all()
     names = {r: n for n, r in g.RANKS.items()}
@@ -110,8 +112,7 @@ def recalc_all(session: Session, *, actor: str, dry_run: bool) -> dict:
         stamp = now()
         session.execute(
             update(Account)
-            .where(Account.archived_at.is_(None))
-            .where(Account.gemstone_rank != computed_rank)
+            .where(*scope)
             .values(gemstone=name_for_rank_sql(computed_rank), gemstone_rank=computed_rank, updated_at=stamp)
             .execution_options(synchronize_session=False)
         )
