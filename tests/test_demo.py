@@ -14,6 +14,12 @@ def test_demo_builds_and_reports(cli):
     assert statuses == {"not-started", "scheduled", "in-progress", "on-hold", "completed"}
     reports = cli.json("report", "ttv", "--quarters", "6", "--quarter")
     assert len(reports) == 6 and sum(m["count"] for q in reports for m in q["metrics"]) > 100
+    # check finds only what the demo plants on purpose, and the demo says so
+    assert "Planted on purpose" in r.stderr
+    findings = cli("check", "-f", "json")
+    assert findings.exit_code == 1
+    assert sorted(f["rule"] for f in findings.json()) == ["pse-over-budget", "pse-stale-hours"]
+    assert len(cli.json("ebr", "list")) > 100 and len(cli.json("pse", "list")) == 12
     # stored gemstones agree with their inputs
     assert cli.json("gemstone", "recalc", "--dry-run")["transitions"] == []
     again = cli("demo")

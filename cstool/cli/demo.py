@@ -30,7 +30,7 @@ def demo(
         from rich.progress import Progress
 
         bar = Progress(transient=True)
-        task = bar.add_task("Building the demo store", total=4)
+        task = bar.add_task("Building the demo store", total=6)
         bar.start()
         progress = lambda label, n: bar.update(task, advance=1, description=f"{label}: {n:,}")  # noqa: E731
     try:
@@ -39,7 +39,11 @@ def demo(
     finally:
         if bar is not None:
             bar.stop()
-    note("Demo store built: " + ", ".join(f"{n:,} {k}" for k, n in counts.items()) + ".")
+    from cstool.services.demo import PLANTED
+
+    note("Demo store built: " + ", ".join(f"{n:,} {k.replace('_', ' ')}" for k, n in counts.items()) + ".")
+    note("Planted on purpose for `cstool check` to find: one engagement over budget (pse-over-budget) and one "
+         "with no hours logged for 30 days (pse-stale-hours): " + ", ".join(PLANTED) + ".")
     from cstool.cli.report import ttv_report
 
     ctx.invoke(ttv_report, ctx=ctx, quarter="current", quarters=6, by=None, cohort="achieved")

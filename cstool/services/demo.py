@@ -24,7 +24,7 @@ from cstool.domain.onboarding import check_dates, playbook_tasks
 from cstool.errors import Conflict
 from cstool.services.settings import get_setting
 from cstool.storage.models import (
-    Account, Activity, Contact, History, LicenseUsage, Onboarding, Opportunity, Task,
+    Account, Activity, Contact, Ebr, History, LicenseUsage, Onboarding, Opportunity, Pse, PseTimeEntry, Task,
 )
 
 SEED = 2027
@@ -200,5 +200,84 @@ def build_demo(session: Session, *, actor: str, accounts: int = 200, today: date
     if usage:
         session.execute(insert(LicenseUsage), usage)
     step("tasks, activities and usage", len(tasks) + len(activities) + len(usage))
+
+    # --- EBRs: one per quarter per the cadence, most held, some declined or cancelled, the next ones scheduled ---
+    ebrs = []
+    every = {"quarterly": 1, "semiannual": 2, "annual": 4}
+    for aid, acc in accounts_by_id.items():
+        if acc["gemstone_rank"] > 3:
+            continue
+        step_q = every[acc["ebr_cadence"]]
+        q = quarter_of(window_start, start_month)
+        current = quarter_of(today, start_month)
+        while q <= current:
+            day = q.start + timedelta(days=rng.randint(10, 75))
+            name = f"{acc['name']} {q.label} EBR"
+            if day >= today:
+                ebrs.append({"account_id": aid, "name": name, "on_date": day, "status": "scheduled",
+                             "outcome": "incomplete"})
+            else:
+                status = rng.choices(["completed", "declined", "cancelled"], [0.8, 0.12, 0.08])[0]
+                outcome = (rng.choices(["successful", "partially-successful", "unsuccessful"], [0.6, 0.3, 0.1])[0]
+                           if status == "completed" else status)
+                ebrs.append({"account_id": aid, "name": name, "on_date": day, "status": status, "outcome": outcome})
+            q = q.shift(step_q)
+    for row in ebrs:
+        row.update(notes=None, replaces_id=None, created_at=stamp, updated_at=stamp)
+    if ebrs:
+        session.execute(insert(Ebr), ebrs)
+    step("EBRs", len(ebrs))
+
+    # --- PSEs: a few engagements in every status; two problems planted on purpose (see PLANTED) ---
+    services = [(aid, oid) for aid, (oid, _) in won.items() if accounts_by_id[aid]["gemstone_rank"] <= 2][:12]
+    pses, entries = [], []
+    for n, (aid, oid) in enumerate(services):
+        acc = accounts_by_id[aid]
+        status = ["backlog", "initiation", "in-progress", "closure", "completed"][n % 5]
+        start = today - timedelta(days=rng.randint(30, 120))
+        scoped = rng.choice([40, 80, 120, 200]) * 100
+        row = {"account_id": aid, "opportunity_id": oid, "name": f"{acc['name']} enablement", "name_key":
+               f"{acc['name']} enablement".casefold(), "owner": rng.choice(CSMS), "project_team": "PS team",
+               "engagement_type": rng.choice(["fixed", "time-and-materials"]), "status": status,
+               "percent_complete": {"backlog": 0, "initiation": 10, "in-progress": 50, "closure": 90,
+                                    "completed": 100}[status],
+               "scoped_centihours": scoped, "created_at": stamp, "updated_at": stamp,
+               "approved": status != "backlog", "approver": "PS Director" if status != "backlog" else None,
+               "passive_acceptance_language": True, "signed_acceptance": status != "backlog",
+               "passive_acceptance_used": status == "completed", "customer_signoff": False,
+               "success_criteria": "Teams migrated and trained", "econtract_url": "https://contracts.example.com/ps",
+               "sow_url": "https://sow.example.com/ps", "collaboration_project_url": "https://gitlab.example.com/ps",
+               "kickoff_date": start if status != "backlog" else None,
+               "expected_start_date": start, "expected_completion_date": start + timedelta(days=60),
+               "actual_start_date": start if status != "backlog" else None,
+               "completed_date": start + timedelta(days=rng.randint(25, 29)) if status == "completed" else None,
+               "hours_updated_date": today - timedelta(days=rng.randint(0, 10)) if status != "backlog" else None}
+        pses.append(row)
+    if pses:
+        # planted: the first active engagement ran over its scope, the second has not logged hours for weeks
+        active = [r for r in pses if r["status"] in ("initiation", "in-progress", "closure")]
+        if len(active) >= 2:
+            active[1]["hours_updated_date"] = today - timedelta(days=30)
+        pse_ids = session.scalars(insert(Pse).returning(Pse.id, sort_by_parameter_order=True), pses).all()
+        for pid, row in zip(pse_ids, pses):
+            if row["status"] == "backlog":
+                continue
+            budget = row["scoped_centihours"] * (1.15 if active and row is active[0] else row["percent_complete"] / 110)
+            day = row["actual_start_date"]
+            while budget > 0:
+                chunk = min(int(budget), rng.choice([200, 400, 800]))
+                if chunk <= 0:
+                    break
+                entries.append({"pse_id": pid, "on_date": min(day, today), "centihours": chunk, "note": None,
+                                "actor": actor, "created_at": stamp})
+                budget -= chunk
+                day += timedelta(days=2)
+        if entries:
+            session.execute(insert(PseTimeEntry), entries)
+    step("PSEs", len(pses))
     return {"accounts": len(ids), "contacts": len(contacts), "opportunities": len(opps),
-            "onboardings": len(ob_ids), "tasks": len(tasks), "activities": len(activities), "usage": len(usage)}
+            "onboardings": len(ob_ids), "tasks": len(tasks), "activities": len(activities), "usage": len(usage),
+            "ebrs": len(ebrs), "pses": len(pses), "time_entries": len(entries)}
+
+
+PLANTED = ("pse-over-budget", "pse-stale-hours")
