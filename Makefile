@@ -43,7 +43,8 @@ test-stress: $(DEVSTAMP) postgres  ## the suite with the heavier fault rounds
 	CSTOOL_STRESS=1 $(BIN)/python -m pytest
 
 bench: $(DEVSTAMP)  ## speed and memory against their goals, as a table of ratios
-	$(BIN)/python bench/run.py
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) dist build demo bench/out .pytest_cache

@@ -1,4 +1,4 @@
-from cstool.cli.main import run
+from cstool.entry import run
 
 if __name__ == "__main__":
     run()

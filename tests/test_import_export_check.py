@@ -159,3 +159,16 @@ def test_check_finds_each_kind(cli, store):
         ("slack-convention", "Chan"), ("gemstone-stale", "Ob"),
     }
     assert "run `cstool gemstone recalc`" in next(x["detail"] for x in r.json() if x["rule"] == "gemstone-stale")
+
+
+def test_history_of_completed_onboardings_imports_repeatedly(cli, tmp_path):
+    cli.ok("account", "add", "Repeat")
+    first = "account,start date,finish date\nRepeat,2025-01-10,2025-02-20\n"
+    cli.ok("import", "onboardings", _write(tmp_path, "1.csv", first))
+    second = "account,start date,finish date\nRepeat,2025-06-01,2025-07-01\nRepeat,2025-09-01,2025-10-15\n"
+    cli.ok("import", "onboardings", _write(tmp_path, "2.csv", second))
+    rows = cli.json("onboarding", "list")
+    assert [(o["start_date"], o["tto_days"]) for o in rows] == [("2025-01-10", 41), ("2025-06-01", 30),
+                                                               ("2025-09-01", 44)]
+    created = [h for h in cli.json("history", "Repeat") if h["entity"] == "onboarding"]
+    assert sorted(h["entity_id"] for h in created) == [o["id"] for o in rows]

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from cstool.cli.common import state
-from cstool.render import note
+from cstool.render import Format, note
 
 
 def demo(
@@ -46,6 +46,6 @@ def demo(
          "with no hours logged for 30 days (pse-stale-hours): " + ", ".join(PLANTED) + ".")
     from cstool.cli.report import ttv_report
 
-    ctx.invoke(ttv_report, ctx=ctx, quarter="current", quarters=6, by=None, cohort="achieved")
+    ctx.invoke(ttv_report, ctx=ctx, quarter="current", quarters=6, by=None, cohort="achieved", fmt=Format.table)
     note("Try: cstool report ttv --quarter --by csm | cstool report onboarding | cstool task list --due 7d "
          "(with --db pointing at this store).")

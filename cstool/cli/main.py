@@ -7,7 +7,7 @@ import sys
 from typing import Annotated, Any
 
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
 from cstool import __version__
 from cstool.cli.common import state
@@ -23,9 +23,25 @@ class CstoolGroup(TyperGroup):
     """Maps every cstool error to its message on stderr and its exit code."""
 
     def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:
-        from cstool.cli.report import expand_optional_values
+        from cstool.cli.argv import expand_optional_values
 
         return super().parse_args(ctx, expand_optional_values(list(args)))
+
+    # Command modules load when a command runs, not at start-up: the root only needs names and help.
+    def list_commands(self, ctx: typer.Context) -> list[str]:
+        return [*self.commands, *(name for name in LAZY if name not in self.commands)]
+
+    def get_command(self, ctx: typer.Context, name: str):
+        if name in self.commands:
+            return self.commands[name]
+        if name in LAZY:
+            return TyperCommand(name=name, help=LAZY[name][-1], short_help=LAZY[name][-1])
+        return None
+
+    def resolve_command(self, ctx: typer.Context, args: list[str]):
+        if args and args[0] in LAZY and args[0] not in self.commands:
+            self.commands[args[0]] = _load(args[0])
+        return super().resolve_command(ctx, args)
 
     def invoke(self, ctx: typer.Context) -> Any:
         try:
@@ -69,6 +85,7 @@ app = typer.Typer(
     epilog=EXIT_CODE_HELP,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # plain Click help at the root: Rich's help renderer costs ~50 ms of imports
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
@@ -99,36 +116,54 @@ def main(
     st.db, st.actor, st.debug = db, actor, debug
 
 
-def _register() -> None:
-    from cstool.cli import (
-        account, activity, check, config, contact, db, demo, ebr, export, gemstone, history, imports, onboarding,
-        opportunity, pse, report, task,
-    )
-
-    app.add_typer(account.app, name="account", help="Accounts: add, list, show, update, archive.")
-    app.add_typer(contact.app, name="contact", help="Contacts of an account.")
-    app.add_typer(opportunity.app, name="opportunity", help="Opportunities of an account.")
-    app.add_typer(gemstone.app, name="gemstone", help="Gemstone tiers: calc, recalc, summary.")
-    app.add_typer(onboarding.app, name="onboarding", help="Onboarding records and their Time to Value.")
-    app.add_typer(ebr.app, name="ebr", help="Executive Business Reviews.")
-    app.add_typer(pse.app, name="pse", help="Professional Services Engagements.")
-    app.add_typer(activity.app, name="activity", help="The account timeline: calls, meetings, emails, workshops.")
-    app.add_typer(task.app, name="task", help="Follow-up tasks, including the onboarding playbook.")
-    app.add_typer(report.app, name="report", help="Reports: Time to Value, open onboardings, engagement.")
-    app.add_typer(config.app, name="config", help="Team settings stored in the database.")
-    app.add_typer(db.app, name="db", help="The store: init, migrate, backup, check, info, path.")
-    app.command("check", help="Data-quality review: exit 0 when clean, 1 when anything is found.")(check.check)
-    app.command("export", help="Write any table as CSV, JSON or JSON lines.")(export.export)
-    app.add_typer(imports.app, name="import", help="Import accounts, contacts, opportunities or onboardings from CSV.")
-    app.command("demo", help="Build a demo store and print its TTV report.")(demo.demo)
-    app.command("history", help="Every change to an account or record: when, who, field, old and new.")(history.history)
+# name -> (module, attribute (None: the module's Typer app), one-line help)
+LAZY: dict[str, tuple[str, str | None, str]] = {
+    "account": ("cstool.cli.account", None, "Accounts: add, list, show, update, archive."),
+    "contact": ("cstool.cli.contact", None, "Contacts of an account."),
+    "opportunity": ("cstool.cli.opportunity", None, "Opportunities of an account."),
+    "gemstone": ("cstool.cli.gemstone", None, "Gemstone tiers: calc, recalc, summary."),
+    "onboarding": ("cstool.cli.onboarding", None, "Onboarding records and their Time to Value."),
+    "ebr": ("cstool.cli.ebr", None, "Executive Business Reviews."),
+    "pse": ("cstool.cli.pse", None, "Professional Services Engagements."),
+    "activity": ("cstool.cli.activity", None, "The account timeline: calls, meetings, emails, workshops."),
+    "task": ("cstool.cli.task", None, "Follow-up tasks, including the onboarding playbook."),
+    "report": ("cstool.cli.report", None, "Reports: Time to Value, onboarding, engagement, EBR, PSE."),
+    "check": ("cstool.cli.check", "check", "Data-quality review: exit 0 when clean, 1 when anything is found."),
+    "history": ("cstool.cli.history", "history", "Every change to an account or record: when, who, field, old and new."),
+    "import": ("cstool.cli.imports", None, "Import accounts, contacts, opportunities or onboardings from CSV."),
+    "export": ("cstool.cli.export", "export", "Write any table as CSV, JSON or JSON lines."),
+    "config": ("cstool.cli.config", None, "Team settings stored in the database."),
+    "db": ("cstool.cli.db", None, "The store: init, migrate, backup, check, info, path."),
+    "demo": ("cstool.cli.demo", "demo", "Build a demo store and print its TTV report."),
+}
 
 
-_register()
+def _load(name: str):
+    """The real Click command for a top-level name (imports its module now)."""
+    import importlib
+
+    from typer.main import get_command
+
+    module_name, attribute, help_text = LAZY[name]
+    module = importlib.import_module(module_name)
+    if attribute is None:
+        command = get_command(module.app)
+    else:
+        single = typer.Typer()
+        single.command(name=name, help=help_text)(getattr(module, attribute))
+        command = get_command(single)
+    command.name = name
+    if attribute is None:
+        command.help = command.help or help_text
+        command.short_help = help_text
+    return command
 
 
 def run() -> None:
     """Console-script entry point."""
+    if sys.argv[1:] == ["--version"]:  # the fast path: no Typer, no Click
+        print(f"cstool {__version__}")
+        return
     app(prog_name="cstool")
 
 

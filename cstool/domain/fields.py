@@ -34,6 +34,8 @@ MAX_NAME = 200
 MAX_MONEY = Decimal("1000000000000")  # a trillion: beyond it a typo, not a contract
 MAX_USERS = 100_000_000
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_SPACE = re.compile(r"\s")
 _SLACK_INTERNAL = re.compile(r"^#a_[a-z0-9]+(?:-[a-z0-9]+)*-internal$")
 
 
@@ -75,7 +77,7 @@ def text(field: str, value: str, *, max_len: int = MAX_TEXT, required: bool = Fa
 
 def name(field: str, value: str) -> str:
     cleaned = text(field, value, max_len=MAX_NAME, required=True)
-    if any(ord(ch) < 32 for ch in cleaned):
+    if _CONTROL.search(cleaned):
         raise InvalidValue(field, cleaned, "a name may not contain control characters or newlines")
     if cleaned.isdigit():
         raise InvalidValue(field, cleaned, "a name may not be only digits (digits refer to ids)")
@@ -121,7 +123,7 @@ def from_cents(cents: int | None) -> int | float | None:
 def slack_channel(value: str, *, field: str = "slack") -> str:
     """Internal channels follow ``#a_<customer-name>-internal``; others need a leading '#'."""
     cleaned = text(field, value, max_len=80, required=True)
-    if not cleaned.startswith("#") or len(cleaned) < 2 or any(ch.isspace() for ch in cleaned):
+    if not cleaned.startswith("#") or len(cleaned) < 2 or _SPACE.search(cleaned):
         raise InvalidValue(field, value, "a Slack channel starts with '#' and has no spaces")
     if cleaned.endswith("-internal") and not _SLACK_INTERNAL.match(cleaned):
         raise InvalidValue(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from sqlalchemy import and_, case, func, literal, or_, select, update
+from sqlalchemy import and_, case, func, insert, literal, or_, select, update
 from sqlmodel import Session
 
 from cstool.clock import now
@@ -122,7 +122,7 @@ def recalc_all(session: Session, *, actor: str, dry_run: bool, only_ids: list[in
             changes=((t["account_id"], t["account_id"], "gemstone", t["old_gemstone"], t["new_gemstone"]) for t in transitions),
         )
         for start in range(0, len(history), 5000):
-            session.execute(History.__table__.insert(), history[start : start + 5000])
+            session.execute(insert(History.__table__), history[start : start + 5000])
         created = create_pending_onboardings_bulk(session, account_ids=[t["account_id"] for t in qualifying], actor=actor)
         for t in transitions:
             t["onboarding_created"] = t["account_id"] in created

@@ -80,50 +80,48 @@ def create_pending_onboardings_bulk(session: Session, *, account_ids: list[int],
     """Set-based twin of create_pending_onboarding; returns {account_id: onboarding_id}."""
     created: dict[int, int] = {}
     stamp = now()
-    for start in range(0, len(account_ids), 500):
-        chunk = account_ids[start : start + 500]
-        def latest(column):
-            return (
-                select(column)
-                .where(Opportunity.account_id == Account.id, Opportunity.stage == "closed-won")
-                .order_by(Opportunity.close_date.desc().nulls_last(), Opportunity.id.desc())
-                .limit(1)
-                .correlate(Account)
-                .scalar_subquery()
-            )
 
-        has_open = exists().where(and_(Onboarding.account_id == Account.id, Onboarding.status.in_(ONBOARDING_OPEN)))
-        source = select(Account.id, latest(Opportunity.id), Account.csm, latest(Opportunity.close_date)).where(
-            Account.id.in_(chunk), ~has_open
+    def latest(column):
+        return (
+            select(column)
+            .where(Opportunity.account_id == Account.id, Opportunity.stage == "closed-won")
+            .order_by(Opportunity.close_date.desc().nulls_last(), Opportunity.id.desc())
+            .limit(1)
+            .correlate(Account)
+            .scalar_subquery()
         )
-        candidates = session.execute(source).all()
+
+    has_open = exists().where(and_(Onboarding.account_id == Account.id, Onboarding.status.in_(ONBOARDING_OPEN)))
+    table = Onboarding.__table__
+    for start in range(0, len(account_ids), 2000):
+        chunk = account_ids[start : start + 2000]
+        candidates = session.execute(
+            select(Account.id, latest(Opportunity.id), latest(Opportunity.close_date), Account.csm, Account.sa,
+                   Account.owner).where(Account.id.in_(chunk), ~has_open)
+        ).all()
         if not candidates:
             continue
-        accounts = {a.id: a for a in session.scalars(select(Account).where(Account.id.in_([c[0] for c in candidates])))}
         rows = [
             {
                 "account_id": aid,
                 "opportunity_id": opp_id,
                 "owner": csm,
-                "team": team_snapshot(accounts[aid]),
+                "team": json.dumps([{"role": r, "name": n} for r, n in (("csm", csm), ("sa", sa), ("owner", owner)) if n]),
                 "status": "not-started",
                 "purchase_date": close,
                 "created_at": stamp,
                 "updated_at": stamp,
             }
-            for aid, opp_id, csm, close in candidates
+            for aid, opp_id, close, csm, sa, owner in candidates
         ]
-        session.execute(insert(Onboarding), rows)
-        ids = session.execute(
+        session.execute(insert(table), rows)  # executemany; the ids come back by account (one open each)
+        created.update(dict(session.execute(
             select(Onboarding.account_id, Onboarding.id).where(
-                Onboarding.account_id.in_([r["account_id"] for r in rows]),
-                Onboarding.status.in_(ONBOARDING_OPEN),
-            )
-        ).all()
-        created.update(dict(ids))
+                Onboarding.account_id.in_([r["account_id"] for r in rows]), Onboarding.status.in_(ONBOARDING_OPEN))
+        ).all()))
     if created:
         session.execute(
-            insert(History),
+            insert(History.__table__),
             bulk_rows(actor=actor, entity="onboarding",
                       changes=((oid, aid, "(created)", None, '{"status": "not-started"}') for aid, oid in created.items())),
         )

@@ -377,11 +377,14 @@ def _write(session, kind, batch, date_order, update_existing, actor, result) -> 
     entity = {"accounts": "account", "contacts": "contact", "opportunities": "opportunity", "onboardings": "onboarding"}[kind]
     if new:
         records = [_record(kind, values, aid, stamp) for values, aid in new]
-        new_ids = session.scalars(insert(model).returning(model.id, sort_by_parameter_order=True), records).all()
+        table = model.__table__  # Core executemany: no ORM bulk machinery, no row-at-a-time RETURNING
+        before = session.scalar(select(func.coalesce(func.max(table.c.id), 0)))
+        session.execute(insert(table), records)
+        new_ids = _ids_of(session, kind, records, after=before)
         history = bulk_rows(actor=actor, entity=entity, changes=(
             (rid, rec.get("account_id", rid), "(created)", None, '{"source": "import"}')
             for rid, rec in zip(new_ids, records)))
-        session.execute(insert(History), history)
+        session.execute(insert(History.__table__), history)
         result.created += len(new_ids)
         if kind == "accounts":
             from cstool.services.onboarding import create_pending_onboardings_bulk
@@ -396,6 +399,29 @@ def _write(session, kind, batch, date_order, update_existing, actor, result) -> 
 
         result.onboardings_created += recalc_all(session, actor=actor, dry_run=False,
                                                  only_ids=[rid for rid, _, _ in changed])["onboardings_created"]
+
+
+def _ids_of(session: Session, kind: str, records: list[dict], *, after: int) -> list[int]:
+    """The ids (all above `after`) of rows just inserted, in the order given, found by their natural keys."""
+    if kind == "accounts":
+        found = _account_ids(session, {r["name_key"] for r in records})
+        return [found[r["name_key"]] for r in records]
+    model = {"contacts": Contact, "opportunities": Opportunity, "onboardings": Onboarding}[kind]
+    accounts = sorted({r["account_id"] for r in records})
+    ids: dict[tuple, list[int]] = {}
+    for start in range(0, len(accounts), 900):
+        chunk = accounts[start:start + 900]
+        key_col = model.name if kind != "onboardings" else model.status
+        for aid, key, rid in session.execute(
+            select(model.account_id, key_col, model.id).where(model.account_id.in_(chunk), model.id > after)
+            .order_by(model.id.desc())
+        ).all():
+            ids.setdefault((aid, key), []).append(rid)
+    out = []
+    for r in records:  # the newest rows with this key are the ones just inserted, oldest of them first
+        bucket = ids[(r["account_id"], r["name"] if kind != "onboardings" else r["status"])]
+        out.append(bucket.pop())
+    return out
 
 
 def _record(kind: str, values: dict, aid: int | None, stamp: datetime) -> dict:

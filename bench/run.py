@@ -1,0 +1,182 @@
+"""cstool's speed and memory goals, measured side by side in one run.
+
+    make bench            # or: .venv/bin/python bench/run.py [--quick]
+
+Prints one table: for each goal the median of cstool, the median of what it is
+compared with, the ratio and the goal.  Stores are built in bench/out/.
+Figures are wall-clock medians on this machine; the ratios are what matter,
+since both sides of a row run in the same minute on the same machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import random
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "bench" / "out"
+BIN = Path(sys.executable).parent
+CSTOOL = str(BIN / "cstool")
+ENV = {**os.environ, "CSTOOL_USER": "bench", "NO_COLOR": "1", "CSTOOL_TODAY": "2026-11-24"}
+TODAY = date(2026, 11, 24)
+
+
+def timed(cmd: list[str], *, runs: int, before=None) -> tuple[float, float]:
+    """Median wall seconds and peak RSS (MB) of a command over `runs` runs."""
+    times, peaks = [], []
+    for _ in range(runs):
+        if before:
+            before()
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=ENV, cwd=str(OUT))
+        _, status, usage = os.wait4(proc.pid, 0)
+        times.append(time.perf_counter() - start)
+        peaks.append(usage.ru_maxrss / 1024)
+        if os.waitstatus_to_exitcode(status) not in (0, 1):
+            raise SystemExit(f"failed: {' '.join(cmd)}\n{proc.stderr.read().decode()[-2000:]}")
+        proc.stderr.close()
+    return statistics.median(times), max(peaks)
+
+
+def write_accounts_csv(path: Path, n: int) -> None:
+    rng = random.Random(7)
+    with open(path, "w", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["Account Name", "Sales Segment", "Licensed Users", "Incremental ACV", "Plan",
+                    "Technical Account Manager", "Customer Slack Channel"])
+        for i in range(n):
+            users = int(rng.lognormvariate(6.2, 1.0))
+            w.writerow([f"Company {i:06d}", rng.choice(["Large", "Mid-Market", "SMB", "Strategic"]), users,
+                        f"{rng.randint(1_000, 400_000):,}", rng.choice(["Premium", "Ultimate", "Free"]),
+                        rng.choice(["Ann Lee", "Bob Ortiz", "Chen Wei"]), f"#a_company-{i:06d}-internal"])
+
+
+def build_ttv_store(path: Path, onboardings: int) -> None:
+    """A store with `onboardings` onboardings spread over six fiscal quarters (direct inserts, seeded)."""
+    if path.exists():
+        path.unlink()
+    subprocess.run([CSTOOL, "--db", str(path), "db", "init"], check=True, env=ENV, capture_output=True)
+    rng = random.Random(11)
+    conn = sqlite3.connect(path)
+    stamp = "2026-11-24 00:00:00.000000"
+    accounts, rows = [], []
+    first = TODAY - timedelta(days=540)
+    for i in range(onboardings):
+        accounts.append((i + 1, f"Co {i}", f"co {i}", 800, "premium", 4, "ruby", "Ann", stamp, stamp))
+        start = first + timedelta(days=rng.randint(0, 535))
+        purchase = start - timedelta(days=rng.randint(0, 20))
+        fe = start + timedelta(days=rng.randint(0, 30))
+        fv = purchase + timedelta(days=rng.randint(-5, 60))
+        fin = start + timedelta(days=rng.randint(15, 80))
+        done = fin <= TODAY
+        rows.append((i + 1, "completed" if done else "in-progress", purchase.isoformat(), start.isoformat(),
+                     fe.isoformat() if fe <= TODAY else None, fv.isoformat() if fv <= TODAY else None,
+                     fin.isoformat() if done else None, True, True, 4, "Ann", stamp, stamp))
+    conn.executemany("INSERT INTO account (id, name, name_key, users, plan, gemstone_rank, gemstone, csm, created_at,"
+                     " updated_at) VALUES (?,?,?,?,?,?,?,?,?,?)", accounts)
+    conn.executemany("INSERT INTO onboarding (account_id, status, purchase_date, start_date, first_engaged_date,"
+                     " first_value_date, finish_date, survey_sent, survey_received, experience_score, owner,"
+                     " created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
+    conn.commit()
+    conn.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--quick", action="store_true", help="10,000 rows instead of 100,000, fewer runs")
+    args = parser.parse_args()
+    big = 10_000 if args.quick else 100_000
+    runs = 3 if args.quick else 5
+    OUT.mkdir(parents=True, exist_ok=True)
+    results = []
+
+    def row(goal: str, ours: tuple[float, float], base: tuple[float, float], limit: float, note: str = "") -> None:
+        ratio = ours[0] / base[0]
+        results.append((goal, ours[0], base[0], ratio, limit, ours[1], note))
+        print(f"  measured: {goal}: {ours[0]:.3f}s vs {base[0]:.3f}s", file=sys.stderr)
+
+    py = sys.executable
+    row("cstool --version / python -c pass", timed([CSTOOL, "--version"], runs=runs * 2),
+        timed([py, "-c", "pass"], runs=runs * 2), 6.0)
+    row("cstool --help / python -c pass", timed([CSTOOL, "--help"], runs=runs * 2),
+        timed([py, "-c", "pass"], runs=runs * 2), 8.0)
+
+    demo = OUT / "show.db"
+    for p in OUT.glob("show.db*"):
+        p.unlink()
+    subprocess.run([CSTOOL, "--db", str(demo), "demo"], check=True, env=ENV, capture_output=True)
+    name = sqlite3.connect(demo).execute("SELECT name FROM account ORDER BY gemstone_rank, id LIMIT 1").fetchone()[0]
+    row("cstool account show / python -c 'import sqlmodel'",
+        timed([CSTOOL, "--db", str(demo), "account", "show", name], runs=runs * 2),
+        timed([py, "-c", "import sqlmodel"], runs=runs * 2), 1.5)
+
+    csv_path = OUT / f"accounts-{big}.csv"
+    if not csv_path.exists():
+        write_accounts_csv(csv_path, big)
+    target = OUT / "import.db"
+    utils_target = OUT / "sqlite-utils.db"
+
+    def fresh_import():
+        for p in OUT.glob("import.db*"):
+            p.unlink()
+
+    def fresh_utils():
+        for p in OUT.glob("sqlite-utils.db*"):
+            p.unlink()
+
+    imp_runs = 3 if not args.quick else 2
+    ours = timed([CSTOOL, "--db", str(target), "import", "accounts", str(csv_path)], runs=imp_runs, before=fresh_import)
+    utils = shutil.which("sqlite-utils", path=str(BIN)) or shutil.which("sqlite-utils")
+    if utils:
+        base = timed([utils, "insert", str(utils_target), "accounts", str(csv_path), "--csv"], runs=imp_runs,
+                     before=fresh_utils)
+        row(f"cstool import accounts ({big:,} rows) / sqlite-utils insert --csv", ours, base, 1.0,
+            f"peak {ours[1]:.0f} MB (goal <= 200 MB)")
+    else:
+        results.append((f"cstool import accounts ({big:,} rows)", ours[0], float("nan"), float("nan"), 1.0, ours[1],
+                        "sqlite-utils not installed: pip install sqlite-utils"))
+
+    small_db, big_db = OUT / "ttv-1k.db", OUT / f"ttv-{big}.db"
+    build_ttv_store(small_db, 1_000)
+    build_ttv_store(big_db, big)
+    row(f"report ttv --quarter at {big:,} / at 1,000 onboardings",
+        timed([CSTOOL, "--db", str(big_db), "report", "ttv", "--quarter"], runs=runs),
+        timed([CSTOOL, "--db", str(small_db), "report", "ttv", "--quarter"], runs=runs), 1.5)
+
+    recalc_db = OUT / "recalc.db"
+
+    def drifted():
+        for p in OUT.glob("recalc.db*"):
+            p.unlink()
+        shutil.copy(target, recalc_db) if target.exists() else None
+        conn = sqlite3.connect(recalc_db)
+        conn.execute("UPDATE account SET users = users * 3 WHERE id % 2 = 0")  # half the accounts drift
+        conn.commit()
+        conn.close()
+
+    fresh_import()
+    subprocess.run([CSTOOL, "--db", str(target), "import", "accounts", str(csv_path)], check=True, env=ENV,
+                   capture_output=True, cwd=str(OUT))
+    recalc = timed([CSTOOL, "--db", str(recalc_db), "gemstone", "recalc"], runs=imp_runs, before=drifted)
+    results.append((f"gemstone recalc ({big:,} accounts, half drifted) / import time", recalc[0], ours[0],
+                    recalc[0] / ours[0], 1.0, recalc[1], ""))
+
+    print()
+    print(f"{'goal':<66} {'cstool s':>9} {'base s':>9} {'ratio':>7} {'goal':>6} {'peak MB':>8}  ok")
+    for goal, a, b, ratio, limit, peak, note in results:
+        ok = "yes" if ratio == ratio and ratio <= limit else "NO"
+        print(f"{goal:<66} {a:>9.3f} {b:>9.3f} {ratio:>7.2f} {limit:>6.1f} {peak:>8.0f}  {ok}  {note}")
+
+
+if __name__ == "__main__":
+    main()
