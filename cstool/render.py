@@ -105,12 +105,34 @@ def _csv_cell(value: Any) -> Any:
     return value
 
 
+PLAIN_ABOVE_ROWS = 500  # Rich lays out about a thousand rows a second; beyond this, plain columns
+
+
+def _plain_table(rows: list[list[str]], header: Sequence[str], title: str | None, right: list[bool]) -> None:
+    widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(header)]
+
+    def line(cells: Sequence[str]) -> str:
+        return "  ".join(c.rjust(w) if r else c.ljust(w) for c, w, r in zip(cells, widths, right)).rstrip()
+
+    out = sys.stdout
+    if title:
+        out.write(title + "\n")
+    out.write(line(header) + "\n" + "  ".join("-" * w for w in widths) + "\n")
+    for r in rows:
+        out.write(line([c.replace("\n", " ") for c in r]) + "\n")
+
+
 def table(body: Iterable[Sequence[str]], header: Sequence[str], *, title: str | None = None, justify_numbers: bool = True) -> None:
+    materialised = [list(r) for r in body]
+    if len(materialised) > PLAIN_ABOVE_ROWS:
+        right = [bool(justify_numbers and all(_looks_numeric(r[i]) for r in materialised if r[i] != ""))
+                 for i in range(len(header))]
+        _plain_table(materialised, header, title, right)
+        return
     from rich import box
     from rich.table import Table
 
     t = Table(title=title, box=box.SIMPLE_HEAVY, title_justify="left", show_edge=False)
-    materialised = [list(r) for r in body]
     for i, h in enumerate(header):
         numeric = justify_numbers and materialised and all(_looks_numeric(r[i]) for r in materialised if r[i] != "")
         t.add_column(h, justify="right" if numeric else "left", overflow="fold")

@@ -113,7 +113,7 @@ def list_(
     csm: Csm = None,
     segment: Segment = None,
     all_: Annotated[bool, typer.Option("--all", help="Include archived accounts.")] = False,
-    limit: Annotated[int | None, typer.Option("--limit", min=1, help="At most this many.")] = None,
+    limit: Annotated[int | None, typer.Option("--limit", min=1, max=10_000_000, help="At most this many.")] = None,
     fmt: FormatOpt = Format.table,
 ) -> None:
     """List accounts, best gemstone first."""

@@ -43,7 +43,7 @@ def list_(
     account: Annotated[str, typer.Argument(help="Account name or id.")],
     type_: Annotated[str | None, typer.Option("--type", help="Only this type.")] = None,
     since: Annotated[str | None, typer.Option("--since", help="Only on or after this date.")] = None,
-    limit: Annotated[int | None, typer.Option("--limit", min=1)] = None,
+    limit: Annotated[int | None, typer.Option("--limit", min=1, max=10_000_000)] = None,
     fmt: FormatOpt = Format.table,
 ) -> None:
     """The account's timeline, newest first."""

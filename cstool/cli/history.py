@@ -21,14 +21,14 @@ def history(
     """Every change to a record (for an account: to it and everything under it)."""
     from cstool.errors import InvalidValue
     from cstool.services.history import history_rows
-    from cstool.services.lookup import find_account
+    from cstool.services.lookup import as_id, find_account
 
     entity, _, ident = ref.partition(":")
     with reading(ctx) as session:
         if ident and entity.strip().lower() in ENTITIES:
-            if not ident.strip().isdigit():
+            if as_id(ident) is None:
                 raise InvalidValue("ref", ref, "write ENTITY:ID with a numeric id, e.g. onboarding:3")
-            data = history_rows(session, entity=entity.strip().lower(), entity_id=int(ident), include_account=False)
+            data = history_rows(session, entity=entity.strip().lower(), entity_id=as_id(ident), include_account=False)
         else:
             account = find_account(session, ref)
             data = history_rows(session, entity="account", entity_id=account.id, include_account=True)

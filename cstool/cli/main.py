@@ -51,6 +51,9 @@ class CstoolGroup(TyperGroup):
                 raise
             _print_error(error.message, error.hint)
             raise typer.Exit(int(error.exit_code)) from None
+        except BrokenPipeError:  # `cstool ... | head`: the reader has what it wanted
+            _silence_stdout()
+            raise typer.Exit(int(ExitCode.OK)) from None
         except Exception as error:  # an unexpected failure: one line, never a traceback
             if _is_cli_control(error) or state(ctx).debug:
                 raise
@@ -60,6 +63,15 @@ class CstoolGroup(TyperGroup):
                 f"internal error: {type(error).__name__}: {text[:300]} (run with --debug for the traceback)"
             )
             raise typer.Exit(int(ExitCode.REFUSED)) from None
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush does not fail on the closed pipe."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 def _redact_any(text: str, db: str | None) -> str:

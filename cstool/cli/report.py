@@ -133,7 +133,7 @@ def onboarding_report(ctx: typer.Context, fmt: FormatOpt = Format.table) -> None
 @app.command("engagement")
 def engagement(
     ctx: typer.Context,
-    days: Annotated[int, typer.Option("--days", min=1, help="Last contact older than this many days.")] = 30,
+    days: Annotated[int, typer.Option("--days", min=1, max=36500, help="Last contact older than this many days.")] = 30,
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Accounts to follow up: last contact older than N days (30 and 60 are the follow-up points)."""

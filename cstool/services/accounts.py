@@ -63,7 +63,7 @@ def add_account(session: Session, *, name: str, raw: dict[str, str | None], acto
 def update_account(
     session: Session, *, ref: str, raw: dict[str, str | None], actor: str, new_name: str | None = None
 ) -> tuple[Account, list[str]]:
-    account = find_account(session, ref)
+    account = find_account(session, ref, for_update=True)
     values: dict[str, Any] = parse_account_fields(raw)
     if new_name is not None:
         values["name"] = f.name("name", new_name)
@@ -87,7 +87,7 @@ def update_account(
 
 
 def archive_account(session: Session, *, ref: str, actor: str, restore: bool = False) -> Account:
-    account = find_account(session, ref)
+    account = find_account(session, ref, for_update=True)
     if restore:
         if account.archived_at is None:
             raise Conflict(f"account: {account.name!r} is not archived.")

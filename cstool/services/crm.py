@@ -9,7 +9,7 @@ from cstool.domain import fields as f
 from cstool.domain.crm import CONTACT_FIELDS, opportunity_fields
 from cstool.errors import Conflict, NotFound
 from cstool.services.history import record_changes, record_created
-from cstool.services.lookup import account_names, find_account
+from cstool.services.lookup import as_id, account_names, find_account
 from cstool.services.records import contact_record, opportunity_record
 from cstool.storage.models import Contact, ContactCreate, Opportunity, OpportunityCreate
 
@@ -29,8 +29,8 @@ def _apply(session, record, values: dict, *, actor: str, entity: str) -> dict:
 def find_contact(session: Session, ref: str, *, account_id: int | None = None) -> Contact:
     """A contact by id, or by name within an account."""
     text = str(ref).strip()
-    if text.isdigit():
-        contact = session.get(Contact, int(text))
+    if as_id(text) is not None:
+        contact = session.get(Contact, as_id(text))
         if contact is None or (account_id is not None and contact.account_id != account_id):
             raise NotFound(f"contact: no contact has id {text}" + (" on that account." if account_id else "."))
         return contact
@@ -93,8 +93,8 @@ def list_contacts(session: Session, *, account: str | None = None) -> list[dict]
 
 def find_opportunity(session: Session, ref: str, *, account_id: int | None = None) -> Opportunity:
     text = str(ref).strip()
-    if text.isdigit():
-        opp = session.get(Opportunity, int(text))
+    if as_id(text) is not None:
+        opp = session.get(Opportunity, as_id(text))
         if opp is None or (account_id is not None and opp.account_id != account_id):
             raise NotFound(f"opportunity: no opportunity has id {text}" + (" on that account." if account_id else "."))
         return opp

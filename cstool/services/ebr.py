@@ -17,7 +17,7 @@ from cstool.domain.onboarding import check_dates
 from cstool.errors import Conflict, InvalidValue, NotFound, RuleViolation
 from cstool.services.crm import find_opportunity
 from cstool.services.history import record_changes, record_created
-from cstool.services.lookup import account_names, find_account
+from cstool.services.lookup import as_id, account_names, find_account
 from cstool.services.records import iso
 from cstool.services.settings import get_setting
 from cstool.storage.models import Account, Ebr, EbrCreate, EbrOpportunity, Opportunity
@@ -56,8 +56,8 @@ def records(session: Session, ebrs: list[Ebr]) -> list[dict]:
 def find_ebr(session: Session, ref: str, *, open_only: bool = True) -> Ebr:
     """An EBR by id, or an account's one open EBR (several open: listed and refused)."""
     text = str(ref).strip()
-    if text.isdigit():
-        e = session.get(Ebr, int(text))
+    if as_id(text) is not None:
+        e = session.get(Ebr, as_id(text))
         if e is None:
             raise NotFound(f"ebr: no EBR has id {text}.")
         return e
@@ -203,7 +203,7 @@ def link(session: Session, *, ref: str | None, opportunity: str, auto: bool, act
     if ref is None:
         raise InvalidValue("ebr", "", "give the EBR id to link, or --auto")
     text = str(ref).strip()
-    if not text.isdigit():
+    if as_id(text) is None:
         raise InvalidValue("ebr", ref, "give the EBR's numeric id (see `cstool ebr list`)")
     e = find_ebr(session, text, open_only=False)
     if e.account_id != opp.account_id:

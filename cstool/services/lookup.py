@@ -11,6 +11,18 @@ from cstool.errors import InvalidValue, NotFound
 from cstool.storage.models import Account
 
 
+MAX_ID = 2**63 - 1
+
+
+def as_id(text: str) -> int | None:
+    """Digits as a record id; None when it is not one. Ids past 64 bits exist nowhere: -1 finds nothing."""
+    text = str(text).strip()
+    if not text.isdigit() or not text.isascii():
+        return None
+    value = int(text)
+    return value if value <= MAX_ID else -1
+
+
 def name_key(name: str) -> str:
     return " ".join(name.split()).casefold()
 
@@ -25,15 +37,19 @@ def suggestions(session: Session, ref: str, limit: int = 3) -> list[str]:
 
 
 def find_account(session: Session, ref: str | int, *, for_update: bool = False) -> Account:
+    """An account by id or by name (any case); a miss suggests close names (exit 3)."""
     text = str(ref).strip()
     if not text:
         raise InvalidValue("account", ref, "give an account name or id")
-    if text.isdigit():
-        account = session.get(Account, int(text))
+    if as_id(text) is not None:
+        account = session.get(Account, as_id(text), with_for_update=for_update or None)
         if account is None:
             raise NotFound(f"account: no account has id {text}.")
         return account
-    account = session.scalars(select(Account).where(Account.name_key == name_key(text))).first()
+    query = select(Account).where(Account.name_key == name_key(text))
+    if for_update:  # a read-then-write: lock the row on PostgreSQL (SQLite already holds the write lock)
+        query = query.with_for_update()
+    account = session.scalars(query).first()
     if account is None:
         close = suggestions(session, text)
         hint = f" Did you mean: {', '.join(close)}?" if close else ""

@@ -15,7 +15,7 @@ from cstool.domain import onboarding as rules
 from cstool.domain.dates import parse_date
 from cstool.errors import Conflict, NotFound, RuleViolation
 from cstool.services.history import bulk_rows, record_changes, record_created
-from cstool.services.lookup import account_names, find_account
+from cstool.services.lookup import as_id, account_names, find_account
 from cstool.services.records import iso, onboarding_record, task_record
 from cstool.services.settings import get_setting
 from cstool.storage.models import (
@@ -153,8 +153,8 @@ def list_onboardings(
 def find_onboarding(session: Session, ref: str, *, open_only: bool = False) -> Onboarding:
     """By onboarding id (digits), or by account name: its open onboarding, else its latest one."""
     text = str(ref).strip()
-    if text.isdigit():
-        onboarding = session.get(Onboarding, int(text))
+    if as_id(text) is not None:
+        onboarding = session.get(Onboarding, as_id(text))
         if onboarding is None:
             raise NotFound(f"onboarding: no onboarding has id {text}.")
         if open_only and onboarding.status not in ONBOARDING_OPEN:

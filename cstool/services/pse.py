@@ -16,7 +16,7 @@ from cstool.domain.onboarding import check_dates as check_not_future
 from cstool.errors import Conflict, InvalidValue, NotFound, RuleViolation
 from cstool.services.crm import find_contact, find_opportunity
 from cstool.services.history import record_changes, record_created
-from cstool.services.lookup import account_names, find_account, name_key
+from cstool.services.lookup import as_id, account_names, find_account, name_key
 from cstool.services.records import iso
 from cstool.storage.models import Opportunity, Pse, PseContact, PseCreate, PseTimeEntry
 
@@ -109,8 +109,8 @@ def pse_records(session: Session, items: list[Pse]) -> list[dict]:
 def find_pse(session: Session, ref: str) -> Pse:
     """By id, by its (unique) name, or an account's one open engagement."""
     text = str(ref).strip()
-    if text.isdigit():
-        p = session.get(Pse, int(text))
+    if as_id(text) is not None:
+        p = session.get(Pse, as_id(text), with_for_update=True)
         if p is None:
             raise NotFound(f"pse: no engagement has id {text}.")
         return p

@@ -52,10 +52,11 @@ def _quarter_rows(session: Session, q: FiscalQuarter, *, today: date, cohort: st
 
 def _summaries(rows: list[dict], q: FiscalQuarter, *, today: date, cohort: str, goal: dict[str, int]):
     metrics, left_out = [], Counter()
+    q_start, q_end = q.start, q.end  # computed once, not per row
     for metric in ttv.METRICS:
         values, pending, overdue = [], 0, 0
         for row in rows:
-            verdict = ttv.classify(metric, row, q_start=q.start, q_end=q.end, today=today, goal=goal[metric],
+            verdict = ttv.classify(metric, row, q_start=q_start, q_end=q_end, today=today, goal=goal[metric],
                                    cohort=cohort)
             if verdict is None:
                 continue

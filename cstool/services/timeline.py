@@ -15,7 +15,7 @@ from cstool.domain.onboarding import ACTIVITY_TYPES, ENGAGING_TYPES, check_dates
 from cstool.errors import Conflict, InvalidValue, NotFound
 from cstool.services.crm import find_contact, find_opportunity
 from cstool.services.history import record_changes, record_created
-from cstool.services.lookup import account_names, find_account
+from cstool.services.lookup import as_id, account_names, find_account
 from cstool.services.onboarding import note_engagement
 from cstool.services.records import activity_record, iso, task_record
 from cstool.storage.models import Account, Activity, ActivityCreate, Contact, Opportunity, Task, TaskCreate
@@ -132,9 +132,9 @@ def add_task(session: Session, *, account: str, title: str, due: str, owner: str
 
 def complete_task(session: Session, *, task_id: str, on: str | None, actor: str) -> dict:
     text = str(task_id).strip()
-    if not text.isdigit():
+    if as_id(text) is None:
         raise InvalidValue("id", task_id, "give the task's numeric id (see `cstool task list`)")
-    task = session.get(Task, int(text))
+    task = session.get(Task, as_id(text))
     if task is None:
         raise NotFound(f"task: no task has id {text}.")
     if task.done_date is not None:

@@ -1,0 +1,279 @@
+"""The reliability promises of SPEC section 10, proven by tests that can fail.
+
+Heavier rounds run with CSTOOL_STRESS=1 (`make test-stress`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing as mp
+import os
+import random
+import signal
+import sqlite3
+import stat
+import subprocess
+import sys
+import time
+
+import pytest
+
+from tests.conftest import ROOT, run_cstool
+
+STRESS = os.environ.get("CSTOOL_STRESS") == "1"
+PROCS, TXNS = 8, 200
+
+
+# --- concurrent writers ------------------------------------------------------------------------
+
+
+def _increment_worker(db: str, n: int, queue) -> None:
+    """Read the account's users, write users + 1, through cstool's own engine and services."""
+    os.environ["CSTOOL_TODAY"] = "2026-11-24"
+    from cstool.errors import CstoolError
+    from cstool.services.accounts import update_account
+    from cstool.services.lookup import find_account
+    from cstool.storage.store import open_store
+
+    store = open_store(db, actor=f"w{os.getpid()}")
+    errors = []
+    for _ in range(n):
+        try:
+            with store.write() as session:
+                current = find_account(session, "Counter", for_update=True).users or 0
+                update_account(session, ref="Counter", raw={"users": str(current + 1)}, actor=store.actor)
+        except CstoolError as exc:
+            errors.append(exc.message)
+    store.close()
+    queue.put(errors)
+
+
+def _run_workers(target, args) -> list[str]:
+    ctx = mp.get_context("fork")
+    queue = ctx.Queue()
+    procs = [ctx.Process(target=target, args=(*args, queue)) for _ in range(PROCS)]
+    for p in procs:
+        p.start()
+    errors = []
+    for _ in procs:
+        errors += queue.get(timeout=600)
+    for p in procs:
+        p.join(timeout=60)
+    return errors
+
+
+def test_concurrent_read_then_write_transactions(cli, store):
+    cli.ok("account", "add", "Counter", "--users", "0")
+    errors = _run_workers(_increment_worker, (store, TXNS))
+    assert [e for e in errors if "locked" in e] == []
+    assert errors == []
+    account = cli.json("account", "show", "Counter")
+    assert account["users"] == PROCS * TXNS  # no lost update
+    changes = [h for h in cli.json("history", "Counter") if h["field"] == "users"]
+    assert len(changes) == PROCS * TXNS
+    assert sorted(int(h["new"]) for h in changes) == list(range(1, PROCS * TXNS + 1))  # no duplicate
+    assert all(c["ok"] for c in cli.json("db", "check"))
+
+
+def _deferred_worker(db: str, n: int, queue) -> None:
+    """The control: the same read-then-write with a plain deferred BEGIN (what Python's sqlite3 does)."""
+    conn = sqlite3.connect(db, timeout=30, isolation_level=None)
+    errors = []
+    for _ in range(n):
+        try:
+            conn.execute("BEGIN")
+            (users,) = conn.execute("SELECT users FROM account WHERE name = 'Counter'").fetchone()
+            conn.execute("UPDATE account SET users = ? WHERE name = 'Counter'", (users + 1,))
+            conn.execute("COMMIT")
+        except sqlite3.OperationalError as exc:
+            errors.append(str(exc))
+            conn.execute("ROLLBACK")
+    conn.close()
+    queue.put(errors)
+
+
+def test_control_deferred_begin_shows_the_failure(bare_cli, tmp_path):
+    db = str(tmp_path / "control.db")
+    bare_cli.ok("--db", db, "account", "add", "Counter", "--users", "0")
+    errors = _run_workers(_deferred_worker, (db, TXNS))
+    users = sqlite3.connect(db).execute("SELECT users FROM account WHERE name = 'Counter'").fetchone()[0]
+    locked = [e for e in errors if "locked" in e]
+    # the failure this design prevents: "database is locked" (or, without it, lost updates)
+    assert locked or users < PROCS * TXNS
+    assert len(locked) + users == PROCS * TXNS
+
+
+def test_six_real_processes_writing_at_once(cli):
+    cli.ok("account", "add", "Busy")
+    rounds = 12
+    script = " && ".join(
+        f'{sys.executable} -m cstool --db "$DB" activity log Busy --type email --subject "w$W-{i}"' for i in range(rounds)
+    )
+    env = {**os.environ, "DB": cli.store, "CSTOOL_TODAY": "2026-11-24"}
+    procs = [subprocess.Popen(["sh", "-c", script], env={**env, "W": str(w)}, cwd=str(ROOT),
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) for w in range(6)]
+    results = [(p.wait(timeout=600), p.stderr.read().decode()) for p in procs]
+    assert [code for code, _ in results] == [0] * 6, [err for _, err in results]
+    assert len(cli.json("activity", "list", "Busy")) == 6 * rounds
+
+
+# --- kill -9 -------------------------------------------------------------------------------------
+
+BATCH_WRITER = """
+import os, sys
+os.environ["CSTOOL_TODAY"] = "2026-11-24"
+from sqlalchemy import insert
+from cstool.clock import now
+from cstool.storage.models import Activity
+from cstool.storage.store import open_store
+store = open_store(sys.argv[1], actor="killer")
+account_id = int(sys.argv[2])
+batch = 0
+print("ready", flush=True)
+while True:
+    batch += 1
+    with store.write() as s:
+        s.execute(insert(Activity), [
+            {"account_id": account_id, "on_date": now().date(), "type": "email", "subject": f"{os.getpid()}-{batch}",
+             "created_at": now(), "actor": "killer"} for _ in range(50)])
+"""
+
+
+def _sqlite_checks(db: str) -> None:
+    conn = sqlite3.connect(db)
+    try:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+    finally:
+        conn.close()
+
+
+def test_kill_9_during_batch_writes_leaves_whole_batches(bare_cli, tmp_path):
+    db = str(tmp_path / "kill.db")
+    account = bare_cli.json("--db", db, "account", "add", "Victim")["id"]
+    rng = random.Random(99)
+    for _ in range(25):
+        child = subprocess.Popen([sys.executable, "-c", BATCH_WRITER, db, str(account)], cwd=str(ROOT),
+                                 stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        assert child.stdout.readline().strip() == b"ready"
+        time.sleep(rng.uniform(0.0, 0.25))
+        child.send_signal(signal.SIGKILL)
+        child.wait()
+        _sqlite_checks(db)
+        conn = sqlite3.connect(db)
+        sizes = {n for (n,) in conn.execute("SELECT count(*) FROM activity GROUP BY subject")}
+        conn.close()
+        assert sizes <= {50}, sizes  # every batch wholly present (or wholly absent: not there at all)
+
+
+def test_kill_9_during_a_large_import_is_all_or_nothing(bare_cli, tmp_path):
+    db = str(tmp_path / "import-kill.db")
+    bare_cli.ok("--db", db, "db", "init")
+    csv_path = tmp_path / "big.csv"
+    with open(csv_path, "w") as fh:
+        fh.write("Account Name,Licensed Users,Incremental ACV\n")
+        for i in range(20_000):
+            fh.write(f"Company {i},{i % 3000},{i * 7}\n")
+    rng = random.Random(7)
+    rounds = 25 if STRESS else 10
+    finished = 0
+    for _ in range(rounds):
+        child = subprocess.Popen([sys.executable, "-m", "cstool", "--db", db, "import", "accounts", str(csv_path)],
+                                 cwd=str(ROOT), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                 env={**os.environ, "CSTOOL_TODAY": "2026-11-24"})
+        time.sleep(rng.uniform(0.3, 2.5))
+        child.send_signal(signal.SIGKILL)
+        finished += child.wait() == 0
+        _sqlite_checks(db)
+        conn = sqlite3.connect(db)
+        count = conn.execute("SELECT count(*) FROM account").fetchone()[0]
+        conn.close()
+        assert count in (0, 20_000)
+        if count:
+            bare_cli.ok("--db", db, "db", "check")
+            break
+    # a burst right after a kill: WAL recovery holds a lock briefly, and every command still succeeds
+    child = subprocess.Popen([sys.executable, "-c", BATCH_WRITER, db, "1"], cwd=str(ROOT), stdout=subprocess.PIPE,
+                             stderr=subprocess.DEVNULL) if count else None
+    if child:
+        child.stdout.readline()
+        time.sleep(0.1)
+        child.send_signal(signal.SIGKILL)
+        child.wait()
+    burst = [subprocess.Popen([sys.executable, "-m", "cstool", "--db", db, "account", "add", f"After {i}"],
+                              cwd=str(ROOT), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) for i in range(6)]
+    assert [p.wait(timeout=300) for p in burst] == [0] * 6
+    _sqlite_checks(db)
+
+
+# --- backups under load ------------------------------------------------------------------------------
+
+
+def test_backup_while_another_process_writes(bare_cli, tmp_path):
+    db = str(tmp_path / "live.db")
+    account = bare_cli.json("--db", db, "account", "add", "Live")["id"]
+    writer = subprocess.Popen([sys.executable, "-c", BATCH_WRITER, db, str(account)], cwd=str(ROOT),
+                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    try:
+        writer.stdout.readline()
+        for i in range(3):
+            time.sleep(0.2)
+            target = tmp_path / f"copy-{i}.db"
+            r = run_cstool("--db", db, "db", "backup", str(target))
+            assert r.returncode == 0, r.stderr
+            assert stat.S_IMODE(os.stat(target).st_mode) == 0o600
+            _sqlite_checks(str(target))
+            conn = sqlite3.connect(target)
+            sizes = {n for (n,) in conn.execute("SELECT count(*) FROM activity GROUP BY subject")}
+            conn.close()
+            assert sizes <= {50}
+        before = hashlib.sha256(open(tmp_path / "copy-0.db", "rb").read()).hexdigest()
+        r = run_cstool("--db", db, "db", "backup", str(tmp_path / "copy-0.db"))
+        assert r.returncode == 5 and "already exists" in r.stderr
+        assert hashlib.sha256(open(tmp_path / "copy-0.db", "rb").read()).hexdigest() == before
+    finally:
+        writer.kill()
+        writer.wait()
+
+
+# --- secrets ----------------------------------------------------------------------------------------------
+
+
+def test_a_postgres_password_never_shows(request):
+    """On the PostgreSQL server of the suite (its trust auth accepts any password, so the URL works)."""
+    from tests.conftest import Cli
+
+    external = os.environ.get("CSTOOL_TEST_DATABASE_URL")
+    if external:
+        store = external
+    else:
+        server = request.getfixturevalue("pg_server")
+        store = server.create_database("secrets", template=request.getfixturevalue("pg_template"))
+    cli = Cli(store)
+    secret = "Sup3r-S3cret-pw"
+    user = store.split("://", 1)[1].split("@", 1)[0].split(":", 1)[0]
+    url = store.replace(f"://{user}@", f"://{user}:{secret}@") if ":" not in store.split("://", 1)[1].split("@")[0] \
+        else store
+    assert secret in url or external
+    outputs = []
+    for argv in (("db", "path"), ("db", "info", "-f", "json"), ("db", "check"), ("account", "list"),
+                 ("account", "show", "nobody"), ("backup-none",)):
+        r = cli("--db", url, *argv, db=False)
+        outputs.append(r.stdout + r.stderr)
+    bad = url.rsplit("/", 1)[0] + "/no_such_database"
+    r = cli("--db", bad, "account", "list", db=False)
+    assert r.exit_code == 5
+    outputs.append(r.stdout + r.stderr)
+    r = cli("--db", bad, "--debug", "db", "path", db=False)
+    outputs.append(r.stdout + r.stderr)
+    assert all(secret not in text for text in outputs), [t for t in outputs if secret in t]
+    assert ":***@" in outputs[0]
+
+
+def test_a_closed_pipe_ends_quietly(bare_cli, tmp_path):
+    db = str(tmp_path / "pipe.db")
+    bare_cli.ok("--db", db, "demo")
+    r = subprocess.run(f'{sys.executable} -m cstool --db "{db}" export task | head -1', shell=True,
+                       capture_output=True, text=True, cwd=str(ROOT))
+    assert r.stdout.startswith("id,") or r.stdout.split(",")[0]
+    assert "Error" not in r.stderr and "error" not in r.stderr
