@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
+import shutil
+import subprocess
 import sqlite3
 import stat
 
@@ -69,12 +72,46 @@ def test_missing_folder_is_exit_5_and_creates_nothing(bare_cli, tmp_path):
     assert not (tmp_path / "nope").exists()
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root ignores file permissions")
-def test_read_only_file_is_exit_5(bare_cli, tmp_path):  # pragma: no cover - root in CI
+@contextlib.contextmanager
+def read_only(path):
+    """Make a file or folder read-only, for root too (root ignores mode bits: use the immutable flag)."""
+    if os.geteuid() == 0:
+        if not shutil.which("chattr"):
+            pytest.skip("running as root without chattr: cannot make anything read-only for root")
+        done = subprocess.run(["chattr", "+i", str(path)], capture_output=True)
+        if done.returncode:
+            pytest.skip(f"chattr +i not supported here: {done.stderr.decode().strip()}")
+        try:
+            yield
+        finally:
+            subprocess.run(["chattr", "-i", str(path)], capture_output=True)
+    else:
+        mode = os.stat(path).st_mode
+        os.chmod(path, 0o500 if os.path.isdir(path) else 0o400)
+        try:
+            yield
+        finally:
+            os.chmod(path, mode)
+
+
+def test_read_only_file_is_exit_5_and_unchanged(bare_cli, tmp_path):
     db = tmp_path / "ro.db"
-    bare_cli.ok("--db", str(db), "db", "init")
-    os.chmod(db, 0o400)
-    assert bare_cli("--db", str(db), "account", "add", "X").exit_code == 5
+    bare_cli.ok("--db", str(db), "account", "add", "Kept")
+    before = sha(db)
+    with read_only(db):
+        r = bare_cli("--db", str(db), "account", "add", "X")
+        assert r.exit_code == 5 and "read-only" in r.stderr
+        assert "Traceback" not in r.stderr
+    assert sha(db) == before
+
+
+def test_read_only_folder_is_exit_5_and_creates_nothing(bare_cli, tmp_path):
+    folder = tmp_path / "locked"
+    folder.mkdir()
+    with read_only(folder):
+        r = bare_cli("--db", str(folder / "new.db"), "account", "list")
+        assert r.exit_code == 5 and "read-only" in r.stderr
+    assert os.listdir(folder) == []
 
 
 def test_unknown_revision_is_refused_and_bytes_unchanged(bare_cli, tmp_path):
