@@ -47,6 +47,16 @@ def _unmigrated(ctx: typer.Context):
     return _open(state(ctx).db, actor=resolve_actor(state(ctx).actor), migrate=False)
 
 
+def _inspect(ctx: typer.Context, fn):
+    """Run fn(engine, location) on the store as it is (no migration), with driver errors translated."""
+    store = _unmigrated(ctx)
+    try:
+        with store._guard():
+            return fn(store.engine, store.location)
+    finally:
+        store.close()
+
+
 @app.command("backup")
 def backup(ctx: typer.Context, target: Annotated[Path, typer.Argument(help="Where to write the copy (must not exist).")]) -> None:
     """A consistent copy of a SQLite store, readable by you only (0600)."""
@@ -74,12 +84,7 @@ def check(ctx: typer.Context, fmt: FormatOpt = Format.table) -> None:
     from cstool.errors import ExitCode
     from cstool.storage.maintenance import check_store
 
-    store = _unmigrated(ctx)
-    try:
-        with store._guard():
-            results = check_store(store.engine, store.location)
-    finally:
-        store.close()
+    results = _inspect(ctx, check_store)
     render.rows(results, fmt, columns=["check", "ok", "detail"], title="Store checks")
     if not all(r["ok"] for r in results):
         note("The store has problems (see above).")
@@ -91,10 +96,5 @@ def info(ctx: typer.Context, fmt: FormatOpt = Format.table) -> None:
     """Backend, location, schema revision, file mode and row counts."""
     from cstool.storage.maintenance import store_info
 
-    store = _unmigrated(ctx)
-    try:
-        with store._guard():
-            data = store_info(store.engine, store.location)
-    finally:
-        store.close()
+    data = _inspect(ctx, store_info)
     render.record(data, fmt, title="Store")

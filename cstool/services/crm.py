@@ -26,24 +26,30 @@ def _apply(session, record, values: dict, *, actor: str, entity: str) -> dict:
 # --- contacts -----------------------------------------------------------------
 
 
-def find_contact(session: Session, ref: str, *, account_id: int | None = None) -> Contact:
-    """A contact by id, or by name within an account."""
+def _find(session: Session, model, label: str, ref: str, account_id: int | None):
+    """A record by id, or by name (any case) within an account; several of the same name: give the id."""
     text = str(ref).strip()
+    where = " on that account." if account_id else "."
     if as_id(text) is not None:
-        contact = session.get(Contact, as_id(text))
-        if contact is None or (account_id is not None and contact.account_id != account_id):
-            raise NotFound(f"contact: no contact has id {text}" + (" on that account." if account_id else "."))
-        return contact
-    query = select(Contact).where(func.lower(Contact.name) == text.lower())
+        record = session.get(model, as_id(text))
+        if record is None or (account_id is not None and record.account_id != account_id):
+            raise NotFound(f"{label}: no {label} has id {text}{where}")
+        return record
+    query = select(model).where(func.lower(model.name) == text.lower())
     if account_id is not None:
-        query = query.where(Contact.account_id == account_id)
+        query = query.where(model.account_id == account_id)
     matches = list(session.scalars(query))
     if not matches:
-        raise NotFound(f"contact: no contact named {text!r}" + (" on that account." if account_id else "."))
+        raise NotFound(f"{label}: no {label} named {text!r}{where}")
     if len(matches) > 1:
-        ids = ", ".join(str(c.id) for c in matches)
-        raise Conflict(f"contact: {len(matches)} contacts are named {text!r} (ids {ids}); give the id.")
+        ids = ", ".join(str(m.id) for m in matches)
+        raise Conflict(f"{label}: {len(matches)} records are named {text!r} (ids {ids}); give the id.")
     return matches[0]
+
+
+def find_contact(session: Session, ref: str, *, account_id: int | None = None) -> Contact:
+    """A contact by id, or by name within an account."""
+    return _find(session, Contact, "contact", ref, account_id)
 
 
 def add_contact(session: Session, *, account: str, name: str, raw: dict, actor: str) -> dict:
@@ -92,22 +98,7 @@ def list_contacts(session: Session, *, account: str | None = None) -> list[dict]
 
 
 def find_opportunity(session: Session, ref: str, *, account_id: int | None = None) -> Opportunity:
-    text = str(ref).strip()
-    if as_id(text) is not None:
-        opp = session.get(Opportunity, as_id(text))
-        if opp is None or (account_id is not None and opp.account_id != account_id):
-            raise NotFound(f"opportunity: no opportunity has id {text}" + (" on that account." if account_id else "."))
-        return opp
-    query = select(Opportunity).where(func.lower(Opportunity.name) == text.lower())
-    if account_id is not None:
-        query = query.where(Opportunity.account_id == account_id)
-    matches = list(session.scalars(query))
-    if not matches:
-        raise NotFound(f"opportunity: no opportunity named {text!r}" + (" on that account." if account_id else "."))
-    if len(matches) > 1:
-        ids = ", ".join(str(o.id) for o in matches)
-        raise Conflict(f"opportunity: {len(matches)} opportunities are named {text!r} (ids {ids}); give the id.")
-    return matches[0]
+    return _find(session, Opportunity, "opportunity", ref, account_id)
 
 
 def add_opportunity(session: Session, *, account: str, raw: dict, actor: str) -> dict:

@@ -46,22 +46,9 @@ def record_changes(
     changes: dict[str, tuple[Any, Any]],
 ) -> None:
     """One history row per changed field, in the caller's transaction."""
-    at = now()
     changes = dict(_public(field, old, new) for field, (old, new) in changes.items())
-    rows = [
-        {
-            "at": at,
-            "actor": actor,
-            "entity": entity,
-            "entity_id": entity_id,
-            "account_id": account_id,
-            "field": field,
-            "old": as_text(old),
-            "new": as_text(new),
-        }
-        for field, (old, new) in changes.items()
-        if old != new
-    ]
+    rows = bulk_rows(actor=actor, entity=entity, changes=(
+        (entity_id, account_id, field, old, new) for field, (old, new) in changes.items() if old != new))
     if rows:
         session.execute(insert(History), rows)
 
