@@ -6,7 +6,6 @@ import csv
 import io
 import json
 
-from tests.conftest import ROOT
 
 CRM_ACCOUNTS = '''Account Name,Sales Segment, licensed  users ,Incremental ACV,Technical Account Manager,Customer Slack Channel,Plan,Unknown Column
 "Acme, Inc.",Large,600,"$120,000.50",Ann,#a_acme-internal,Premium,x

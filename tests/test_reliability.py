@@ -16,7 +16,6 @@ import subprocess
 import sys
 import time
 
-import pytest
 
 from tests.conftest import ROOT, run_cstool
 

@@ -72,3 +72,15 @@ def reading(ctx: typer.Context):
 def notes(events: list[str]) -> None:
     for event in events:
         note(event)
+
+
+def change_and_show(ctx: typer.Context, fmt, service, to_record, title, **kwargs) -> None:
+    """Run a service `(session, actor=..., **kwargs) -> (record, events)` in one write transaction,
+    then print its events (stderr) and the record in the chosen format (stdout)."""
+    from cstool import render
+
+    with writing(ctx) as (session, actor):
+        obj, events = service(session, actor=actor, **kwargs)
+        record = to_record(session, obj)
+    notes(events)
+    render.record(record, fmt, title=title(record), nested={"team": ["role", "name"]} if "team" in record else None)

@@ -18,13 +18,11 @@ COLUMNS = ["id", "account", "name", "date", "fiscal_quarter", "status", "outcome
 
 
 def _change(ctx: typer.Context, fmt: Format, service, **kwargs) -> None:
+    from cstool.cli.common import change_and_show
     from cstool.services.ebr import records
 
-    with writing(ctx) as (session, actor):
-        e, events = service(session, actor=actor, **kwargs)
-        (record,) = records(session, [e])
-    notes(events)
-    render.record(record, fmt, title=f"EBR #{record['id']}")
+    change_and_show(ctx, fmt, service, lambda session, e: records(session, [e])[0], lambda r: f"EBR #{r['id']}",
+                    **kwargs)
 
 
 @app.command("schedule")

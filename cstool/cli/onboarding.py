@@ -41,20 +41,19 @@ SHOW_NESTED = {"tasks": ["id", "title", "due_date", "window_end_date", "done_dat
                "usage": ["date", "licenses", "active", "active_pct"], "team": ["role", "name"]}
 
 
-def _change(ctx: typer.Context, fmt: Format, service, **kwargs) -> None:
-    """Run one lifecycle service in a write transaction, then print its events and the record."""
-    from cstool.cli.common import notes, writing
+def _record(session, o) -> dict:
     from cstool.services.lookup import account_names
     from cstool.services.records import onboarding_record
     from cstool.storage.models import Opportunity
 
-    with writing(ctx) as (session, actor):
-        o, events = service(session, actor=actor, **kwargs)
-        opp = session.get(Opportunity, o.opportunity_id) if o.opportunity_id else None
-        record = onboarding_record(o, account_names(session, {o.account_id})[o.account_id], opp.name if opp else None)
-    notes(events)
-    render.record(record, fmt, title=f"Onboarding #{record['id']} ({record['account']})",
-                  nested={"team": ["role", "name"]})
+    opp = session.get(Opportunity, o.opportunity_id) if o.opportunity_id else None
+    return onboarding_record(o, account_names(session, {o.account_id})[o.account_id], opp.name if opp else None)
+
+
+def _change(ctx: typer.Context, fmt: Format, service, **kwargs) -> None:
+    from cstool.cli.common import change_and_show
+
+    change_and_show(ctx, fmt, service, _record, lambda r: f"Onboarding #{r['id']} ({r['account']})", **kwargs)
 
 
 @app.command("start")

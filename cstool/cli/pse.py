@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 import typer
 
 from cstool import render
-from cstool.cli.common import FormatOpt, notes, reading, writing
+from cstool.cli.common import FormatOpt, reading
 from cstool.render import Format
 
 app = typer.Typer(no_args_is_help=True)
@@ -77,13 +77,11 @@ def with_settings(func):
 
 
 def _change(ctx: typer.Context, fmt: Format, service, **kwargs) -> None:
+    from cstool.cli.common import change_and_show
     from cstool.services.pse import pse_records
 
-    with writing(ctx) as (session, actor):
-        p, events = service(session, actor=actor, **kwargs)
-        (record,) = pse_records(session, [p])
-    notes(events)
-    render.record(record, fmt, title=f"Engagement #{record['id']} {record['name']}")
+    change_and_show(ctx, fmt, service, lambda session, p: pse_records(session, [p])[0],
+                    lambda r: f"Engagement #{r['id']} {r['name']}", **kwargs)
 
 
 @app.command("create")

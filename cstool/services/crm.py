@@ -8,19 +8,10 @@ from sqlmodel import Session
 from cstool.domain import fields as f
 from cstool.domain.crm import CONTACT_FIELDS, opportunity_fields
 from cstool.errors import Conflict, NotFound
-from cstool.services.history import record_changes, record_created
+from cstool.services.history import apply_changes, record_changes, record_created
 from cstool.services.lookup import as_id, account_names, find_account
 from cstool.services.records import contact_record, opportunity_record
 from cstool.storage.models import Contact, ContactCreate, Opportunity, OpportunityCreate
-
-
-def _apply(session, record, values: dict, *, actor: str, entity: str) -> dict:
-    changes = {k: (getattr(record, k), v) for k, v in values.items() if getattr(record, k) != v}
-    for key, (_, new) in changes.items():
-        setattr(record, key, new)
-    record_changes(session, actor=actor, entity=entity, entity_id=record.id, account_id=record.account_id,
-                   changes=changes)
-    return changes
 
 
 # --- contacts -----------------------------------------------------------------
@@ -72,7 +63,7 @@ def update_contact(session: Session, *, ref: str, raw: dict, actor: str, new_nam
         values["gitlab_admin"] = bool(raw["gitlab_admin"])
     if new_name is not None:
         values["name"] = f.name("name", new_name)
-    _apply(session, contact, values, actor=actor, entity="contact")
+    apply_changes(session, contact, values, actor=actor, entity="contact")
     return contact_record(contact, account_names(session, {contact.account_id})[contact.account_id])
 
 
@@ -117,7 +108,7 @@ def add_opportunity(session: Session, *, account: str, raw: dict, actor: str) ->
 def update_opportunity(session: Session, *, ref: str, raw: dict, actor: str) -> dict:
     opp = find_opportunity(session, ref)
     values = f.parse_fields(opportunity_fields(), raw)
-    _apply(session, opp, values, actor=actor, entity="opportunity")
+    apply_changes(session, opp, values, actor=actor, entity="opportunity")
     return opportunity_record(opp, account_names(session, {opp.account_id})[opp.account_id])
 
 

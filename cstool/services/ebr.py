@@ -16,7 +16,7 @@ from cstool.domain.fiscal import fiscal_year_bounds, quarter_of
 from cstool.domain.onboarding import check_dates
 from cstool.errors import Conflict, InvalidValue, NotFound, RuleViolation
 from cstool.services.crm import find_opportunity
-from cstool.services.history import record_changes, record_created
+from cstool.services.history import apply_changes, record_changes, record_created
 from cstool.services.lookup import as_id, account_names, find_account
 from cstool.services.records import iso
 from cstool.services.settings import get_setting
@@ -75,12 +75,7 @@ def find_ebr(session: Session, ref: str, *, open_only: bool = True) -> Ebr:
 
 
 def _change(session: Session, e: Ebr, values: dict, *, actor: str) -> None:
-    changes = {k: (getattr(e, k), v) for k, v in values.items() if getattr(e, k) != v}
-    for key, (_, new) in changes.items():
-        setattr(e, key, new)
-    if changes:
-        e.updated_at = now()
-        record_changes(session, actor=actor, entity="ebr", entity_id=e.id, account_id=e.account_id, changes=changes)
+    apply_changes(session, e, values, actor=actor, entity="ebr")
 
 
 def _create(session: Session, *, account: Account, on: date | None, actor: str, name: str | None = None,

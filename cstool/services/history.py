@@ -30,10 +30,26 @@ def as_text(value: Any) -> str | None:
 
 
 def _public(field: str, old: Any, new: Any) -> tuple[str, tuple[Any, Any]]:
-    """Stored names -> the names people use: iacv_cents 12000000 -> iacv 120000."""
+    """Stored names -> the names people use: iacv_cents 12000000 -> iacv 120000; scoped_centihours -> scoped_hours."""
+    if field.endswith("_centihours"):
+        return field[: -len("_centihours")] + "_hours", (from_cents(old), from_cents(new))
     if field.endswith("_cents"):
         return field[: -len("_cents")], (from_cents(old), from_cents(new))
     return field, (old, new)
+
+
+def apply_changes(session: Session, record: Any, values: dict, *, actor: str, entity: str,
+                  account_id: int | None = None) -> dict[str, tuple[Any, Any]]:
+    """Set the fields that differ, stamp updated_at where the table has one, and record each change."""
+    changes = {k: (getattr(record, k), v) for k, v in values.items() if getattr(record, k) != v}
+    for key, (_, new) in changes.items():
+        setattr(record, key, new)
+    if changes:
+        if hasattr(record, "updated_at"):
+            record.updated_at = now()
+        record_changes(session, actor=actor, entity=entity, entity_id=record.id,
+                       account_id=record.account_id if account_id is None else account_id, changes=changes)
+    return changes
 
 
 def record_changes(

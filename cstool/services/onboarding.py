@@ -14,7 +14,7 @@ from cstool.domain import fields as f
 from cstool.domain import onboarding as rules
 from cstool.domain.dates import parse_date
 from cstool.errors import Conflict, NotFound, RuleViolation
-from cstool.services.history import bulk_rows, record_changes, record_created
+from cstool.services.history import apply_changes, bulk_rows, record_changes, record_created
 from cstool.services.lookup import as_id, account_names, find_account
 from cstool.services.records import iso, onboarding_record, task_record
 from cstool.services.settings import get_setting
@@ -182,14 +182,7 @@ def _apply(session: Session, o: Onboarding, values: dict, *, actor: str) -> dict
     """Check the dates as they would be, then write the changes with their history."""
     future = {**_dates_of(o), **{k: v for k, v in values.items() if k in rules.DATE_FIELDS}}
     rules.check_dates(future, today=clock_today())
-    changes = {k: (getattr(o, k), v) for k, v in values.items() if getattr(o, k) != v}
-    for key, (_, new) in changes.items():
-        setattr(o, key, new)
-    if changes:
-        o.updated_at = now()
-        record_changes(session, actor=actor, entity="onboarding", entity_id=o.id, account_id=o.account_id,
-                       changes=changes)
-    return changes
+    return apply_changes(session, o, values, actor=actor, entity="onboarding")
 
 
 def _create_playbook(session: Session, o: Onboarding, owner: str | None) -> int:

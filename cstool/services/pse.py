@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from sqlalchemy import func, insert, select
@@ -15,7 +14,7 @@ from cstool.domain.dates import parse_date
 from cstool.domain.onboarding import check_dates as check_not_future
 from cstool.errors import Conflict, InvalidValue, NotFound, RuleViolation
 from cstool.services.crm import find_contact, find_opportunity
-from cstool.services.history import record_changes, record_created
+from cstool.services.history import apply_changes, record_changes, record_created
 from cstool.services.lookup import as_id, account_names, find_account, name_key
 from cstool.services.records import iso
 from cstool.storage.models import Opportunity, Pse, PseContact, PseCreate, PseTimeEntry
@@ -133,14 +132,7 @@ def _state(p: Pse) -> dict:
 
 
 def _write(session: Session, p: Pse, values: dict, *, actor: str) -> None:
-    changes = {k: (getattr(p, k), v) for k, v in values.items() if getattr(p, k) != v}
-    for key, (_, new) in changes.items():
-        setattr(p, key, new)
-    if changes:
-        p.updated_at = now()
-        record_changes(session, actor=actor, entity="pse", entity_id=p.id, account_id=p.account_id,
-                       changes={k.replace("centihours", "hours"): (rules.as_hours(o), rules.as_hours(n))
-                                if "centihours" in k else (o, n) for k, (o, n) in changes.items()})
+    apply_changes(session, p, values, actor=actor, entity="pse")
 
 
 def create(session: Session, *, account: str, opportunity: str | None, name: str, raw: dict, actor: str) -> tuple[Pse, list[str]]:
