@@ -17,7 +17,7 @@ from cstool.domain.onboarding import check_dates
 from cstool.errors import Conflict, InvalidValue, NotFound, RuleViolation
 from cstool.services.crm import find_opportunity
 from cstool.services.history import apply_changes, record_changes, record_created
-from cstool.services.lookup import as_id, account_names, find_account
+from cstool.services.lookup import as_id, only_open, account_names, find_account
 from cstool.services.records import iso
 from cstool.services.settings import get_setting
 from cstool.storage.models import Account, Ebr, EbrCreate, EbrOpportunity, Opportunity
@@ -61,17 +61,12 @@ def find_ebr(session: Session, ref: str, *, open_only: bool = True) -> Ebr:
         if e is None:
             raise NotFound(f"ebr: no EBR has id {text}.")
         return e
-    account = find_account(session, text)
-    open_ones = list(session.scalars(
-        select(Ebr).where(Ebr.account_id == account.id, Ebr.status.in_(rules.OPEN_STATUSES))
-        .order_by(Ebr.on_date.nulls_last(), Ebr.id)
-    ))
-    if not open_ones:
-        raise NotFound(f"ebr: {account.name} has no open EBR (schedule one with `cstool ebr schedule`).")
-    if len(open_ones) > 1:
-        listing = "; ".join(f"#{e.id} {e.name} ({e.status}, {iso(e.on_date) or 'no date'})" for e in open_ones)
-        raise Conflict(f"ebr: {account.name} has {len(open_ones)} open EBRs: {listing}. Give the EBR id.")
-    return open_ones[0]
+    return only_open(
+        session, Ebr, account=find_account(session, text), is_open=Ebr.status.in_(rules.OPEN_STATUSES),
+        order_by=(Ebr.on_date.nulls_last(), Ebr.id), label="ebr", noun="EBR",
+        describe=lambda e: f"#{e.id} {e.name} ({e.status}, {iso(e.on_date) or 'no date'})",
+        hint=" (schedule one with `cstool ebr schedule`)",
+    )
 
 
 def _change(session: Session, e: Ebr, values: dict, *, actor: str) -> None:

@@ -124,3 +124,20 @@ def history_rows(session: Session, *, entity: str, entity_id: int, include_accou
         }
         for h in session.scalars(query)
     ]
+
+
+ENTITIES = ("account", "contact", "opportunity", "onboarding", "activity", "task", "setting", "ebr", "pse")
+
+
+def history_for(session: Session, ref: str) -> list[dict]:
+    """`ENTITY:ID` (e.g. onboarding:3) for one record; anything else is an account, with everything under it."""
+    from cstool.errors import InvalidValue
+    from cstool.services.lookup import as_id, find_account
+
+    entity, _, ident = ref.partition(":")
+    if ident and entity.strip().lower() in ENTITIES:
+        if as_id(ident) is None:
+            raise InvalidValue("ref", ref, "write ENTITY:ID with a numeric id, e.g. onboarding:3")
+        return history_rows(session, entity=entity.strip().lower(), entity_id=as_id(ident), include_account=False)
+    account = find_account(session, ref)
+    return history_rows(session, entity="account", entity_id=account.id, include_account=True)

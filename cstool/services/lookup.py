@@ -7,7 +7,7 @@ import difflib
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from cstool.errors import InvalidValue, NotFound
+from cstool.errors import Conflict, InvalidValue, NotFound
 from cstool.storage.models import Account
 
 
@@ -65,3 +65,15 @@ def account_names(session: Session, ids: set[int]) -> dict[int, str]:
 
 def count(session: Session, model) -> int:
     return session.scalar(select(func.count()).select_from(model)) or 0
+
+
+def only_open(session: Session, model, *, account: Account, is_open, order_by, label: str, describe, noun: str,
+              hint: str = ""):
+    """An account's one open record of a kind; none is exit 3, several are listed and refused (exit 4)."""
+    open_ones = list(session.scalars(select(model).where(model.account_id == account.id, is_open).order_by(*order_by)))
+    if not open_ones:
+        raise NotFound(f"{label}: {account.name} has no open {noun}{hint}.")
+    if len(open_ones) > 1:
+        listing = "; ".join(describe(r) for r in open_ones)
+        raise Conflict(f"{label}: {account.name} has {len(open_ones)} open {noun}s: {listing}. Give the {noun} id.")
+    return open_ones[0]

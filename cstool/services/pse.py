@@ -15,7 +15,7 @@ from cstool.domain.onboarding import check_dates as check_not_future
 from cstool.errors import Conflict, InvalidValue, NotFound, RuleViolation
 from cstool.services.crm import find_contact, find_opportunity
 from cstool.services.history import apply_changes, record_changes, record_created
-from cstool.services.lookup import as_id, account_names, find_account, name_key
+from cstool.services.lookup import as_id, only_open, account_names, find_account, name_key
 from cstool.services.records import iso
 from cstool.storage.models import Opportunity, Pse, PseContact, PseCreate, PseTimeEntry
 
@@ -116,15 +116,8 @@ def find_pse(session: Session, ref: str) -> Pse:
     p = session.scalars(select(Pse).where(Pse.name_key == name_key(text))).first()
     if p is not None:
         return p
-    account = find_account(session, text)
-    open_ones = list(session.scalars(select(Pse).where(Pse.account_id == account.id, Pse.status != "completed")
-                                     .order_by(Pse.id)))
-    if not open_ones:
-        raise NotFound(f"pse: {account.name} has no open engagement.")
-    if len(open_ones) > 1:
-        listing = "; ".join(f"#{p.id} {p.name} ({p.status})" for p in open_ones)
-        raise Conflict(f"pse: {account.name} has {len(open_ones)} open engagements: {listing}. Give the id or name.")
-    return open_ones[0]
+    return only_open(session, Pse, account=find_account(session, text), is_open=Pse.status != "completed",
+                     order_by=(Pse.id,), label="pse", noun="engagement", describe=lambda p: f"#{p.id} {p.name} ({p.status})")
 
 
 def _state(p: Pse) -> dict:
