@@ -71,32 +71,33 @@ def scenario(cli):
 # FY2027-Q3, achieved cohort, as of 2026-10-31:
 #  TTE  measured Alpha 7, Bravo 0, Charlie 20 -> sorted [0,7,20]: median 7, mean 9.0, p90 7+0.8*13=17.4,
 #       within 14: 2 (66.7%); pending Echo (6 days, not overdue); Delta started after the quarter: not counted.
-#  TTFV measured Alpha 36 (Bravo's -7 fell in Q2); pending Charlie (60 days since purchase: overdue) and Echo
-#       (no purchase date: not overdue); Golf completed without a first value: left out.
+#  TTFV measured Alpha 36 (Bravo's -7 fell in Q2); pending Charlie (60 days since purchase: overdue) and Golf
+#       (completed without a first value: still pending, 152 days since purchase: overdue); Echo has no purchase
+#       date: left out.
 #  TTO  measured Alpha 58, Bravo 61, Golf 66: median 61, mean 61.7, p90 61+0.8*5=65.0, within 45: 0;
 #       pending Charlie (51 days: overdue) and Echo (6 days).
 Q3 = {
     "quarter": "FY2027-Q3", "start": "2026-08-01", "end": "2026-10-31", "cohort": "achieved",
     "metrics": [
         metric("tte", 14, 3, 7.0, 9.0, 17.4, 0, 20, 2, 66.7, 1, 0),
-        metric("ttfv", 30, 1, 36.0, 36.0, 36.0, 36, 36, 0, 0.0, 2, 1),
+        metric("ttfv", 30, 1, 36.0, 36.0, 36.0, 36, 36, 0, 0.0, 2, 2),
         metric("tto", 45, 3, 61.0, 61.7, 65.0, 58, 66, 0, 0.0, 2, 1),
     ],
-    "left_out": [{"metric": "ttfv", "count": 1, "reason": "completed without a first-value date"}],
+    "left_out": [{"metric": "ttfv", "count": 1, "reason": "no purchase date"}],
 }
 
 # FY2027-Q4, achieved cohort, as of today 2026-11-24:
 #  TTE  Delta 3 (within); pending Echo, 30 days since start: overdue.
-#  TTFV Delta 31 (not within 30); pending Charlie (84 days: overdue), Echo (no purchase); Golf left out.
+#  TTFV Delta 31 (not within 30); pending Charlie (84 days: overdue), Golf (176 days: overdue); Echo left out.
 #  TTO  Delta 21 (within); pending Charlie (75 days: overdue), Echo (30 days).
 Q4 = {
     "quarter": "FY2027-Q4", "start": "2026-11-01", "end": "2027-01-31", "cohort": "achieved",
     "metrics": [
         metric("tte", 14, 1, 3.0, 3.0, 3.0, 3, 3, 1, 100.0, 1, 1),
-        metric("ttfv", 30, 1, 31.0, 31.0, 31.0, 31, 31, 0, 0.0, 2, 1),
+        metric("ttfv", 30, 1, 31.0, 31.0, 31.0, 31, 31, 0, 0.0, 2, 2),
         metric("tto", 45, 1, 21.0, 21.0, 21.0, 21, 21, 1, 100.0, 2, 1),
     ],
-    "left_out": [{"metric": "ttfv", "count": 1, "reason": "completed without a first-value date"}],
+    "left_out": [{"metric": "ttfv", "count": 1, "reason": "no purchase date"}],
 }
 
 
@@ -120,14 +121,14 @@ def test_quarters_2_side_by_side(scenario):
 
 
 def test_by_csm(scenario):
-    # Ann in Q3: TTE Alpha 7, Bravo 0 -> median 3.5, p90 0+0.9*7=6.3; pending Echo. TTFV Alpha 36; pending Echo;
-    #   Golf left out. TTO 58, 61, 66; pending Echo.
+    # Ann in Q3: TTE Alpha 7, Bravo 0 -> median 3.5, p90 0+0.9*7=6.3; pending Echo. TTFV Alpha 36; pending Golf
+    #   (overdue); Echo left out (no purchase date). TTO 58, 61, 66; pending Echo.
     # Bob in Q3: TTE Charlie 20; TTFV none measured, Charlie pending and overdue; TTO Charlie pending, overdue.
     data = scenario.json("report", "ttv", "--quarter", "FY2027-Q3", "--by", "csm")
     assert data["groups"] == [
         {"group": "Ann", "metrics": [
             metric("tte", 14, 2, 3.5, 3.5, 6.3, 0, 7, 2, 100.0, 1, 0),
-            metric("ttfv", 30, 1, 36.0, 36.0, 36.0, 36, 36, 0, 0.0, 1, 0),
+            metric("ttfv", 30, 1, 36.0, 36.0, 36.0, 36, 36, 0, 0.0, 1, 1),
             metric("tto", 45, 3, 61.0, 61.7, 65.0, 58, 66, 0, 0.0, 1, 0),
         ]},
         {"group": "Bob", "metrics": [
@@ -144,22 +145,22 @@ def test_cohort_start(scenario):
     # Started in Q3: Alpha, Bravo, Charlie, Echo; measured whenever reached, pending as of today.
     #  TTE [7, 0, 20]; Echo pending 30 days: overdue.
     #  TTFV Alpha 36, Bravo -7 -> median 14.5, p90 -7+0.9*43=31.7, within 1 (the negative); pending Charlie
-    #       (overdue) and Echo (no purchase date).
+    #       (overdue); Echo left out (no purchase date).
     #  TTO Alpha 58, Bravo 61 -> median 59.5, p90 58+0.9*3=60.7; pending Charlie (overdue), Echo (30 days).
     data = scenario.json("report", "ttv", "--quarter", "FY2027-Q3", "--cohort", "start")
     assert data["metrics"] == [
         metric("tte", 14, 3, 7.0, 9.0, 17.4, 0, 20, 2, 66.7, 1, 1),
-        metric("ttfv", 30, 2, 14.5, 14.5, 31.7, -7, 36, 1, 50.0, 2, 1),
+        metric("ttfv", 30, 2, 14.5, 14.5, 31.7, -7, 36, 1, 50.0, 1, 1),
         metric("tto", 45, 2, 59.5, 59.5, 60.7, 58, 61, 0, 0.0, 2, 1),
     ]
-    assert data["left_out"] == []
+    assert data["left_out"] == [{"metric": "ttfv", "count": 1, "reason": "no purchase date"}]
 
 
 def test_january_fiscal_start_moves_the_quarters(scenario):
     # FY2026-Q3 = 2026-07-01..2026-09-30, as of 2026-09-30.
     #  TTE Alpha 7, Bravo 0, Charlie 20 (Echo starts later: not counted).
     #  TTFV Alpha 36 and now Bravo -7 (Jul 25 is in this quarter): median 14.5; pending Charlie, 29 days since
-    #       purchase: not overdue; Golf left out.
+    #       purchase: not overdue, and Golf (completed without a first value), 121 days: overdue.
     #  TTO Alpha 58, Golf 66 (Bravo finished Oct 20, next quarter): median 62, p90 58+0.9*8=65.2;
     #       pending Charlie (20 days) and Bravo (41 days, not finished by Sep 30): none overdue.
     scenario.ok("config", "set", "fiscal-year-start", "1")
@@ -167,7 +168,7 @@ def test_january_fiscal_start_moves_the_quarters(scenario):
     assert (data["start"], data["end"]) == ("2026-07-01", "2026-09-30")
     assert data["metrics"] == [
         metric("tte", 14, 3, 7.0, 9.0, 17.4, 0, 20, 2, 66.7, 0, 0),
-        metric("ttfv", 30, 2, 14.5, 14.5, 31.7, -7, 36, 1, 50.0, 1, 0),
+        metric("ttfv", 30, 2, 14.5, 14.5, 31.7, -7, 36, 1, 50.0, 2, 1),
         metric("tto", 45, 2, 62.0, 62.0, 65.2, 58, 66, 0, 0.0, 2, 0),
     ]
     assert scenario.json("report", "ttv", "--quarter")["quarter"] == "FY2026-Q4"
@@ -183,7 +184,11 @@ def test_records_show_metrics(scenario):
 
 def test_onboarding_report(scenario):
     rows = {r["account"]: r for r in scenario.json("report", "onboarding")}
-    assert set(rows) == {"Charlie", "Echo"}
+    # the two open ones, and Golf: completed without a first value, so TTFV is still pending (and overdue)
+    assert set(rows) == {"Charlie", "Echo", "Golf"}
+    golf = rows["Golf"]
+    assert (golf["status"], golf["pending"], golf["overdue"]) == ("completed", ["ttfv"], ["ttfv"])
+    assert (golf["tte_left_days"], golf["ttfv_left_days"], golf["tto_left_days"]) == (None, 30 - 176, None)
     charlie = rows["Charlie"]
     # started 2026-09-10: 75 days old; TTE reached (20); TTFV 84 days since purchase (goal 30): overdue;
     # TTO 75 days (goal 45): overdue
@@ -191,6 +196,7 @@ def test_onboarding_report(scenario):
     assert (charlie["ttfv_left_days"], charlie["tto_left_days"]) == (-54, -30)
     echo = rows["Echo"]
     assert (echo["age_days"], echo["overdue"], echo["tte_left_days"], echo["ttfv_left_days"]) == (30, ["tte"], -16, None)
+    assert echo["pending"] == ["tte", "tto"]  # TTFV cannot be computed: no purchase date
     # the first open playbook task of Echo (started 2026-10-25) is the welcome on the start date
     assert (echo["next_task"], echo["next_task_due_date"]) == ("Welcome the customer on board", "2026-10-25")
     assert set(charlie) >= {"account", "csm", "status", "start_date", "age_days", "tte_days", "ttfv_days", "tto_days",

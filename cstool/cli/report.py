@@ -115,7 +115,8 @@ def ttv_report(
 
 @app.command("onboarding")
 def onboarding_report(ctx: typer.Context, fmt: FormatOpt = Format.table) -> None:
-    """Every open onboarding: status, age, days left to each goal (negative: overdue), next task, hold reason."""
+    """Every open onboarding (and every completed one still waiting for its first value): status, age,
+    days left to each goal (negative: overdue), next task, hold reason."""
     from cstool.services.reports import onboarding_report as build
 
     with reading(ctx) as session:
@@ -126,8 +127,11 @@ def onboarding_report(ctx: typer.Context, fmt: FormatOpt = Format.table) -> None
     render.rows(data["rows"], fmt, columns=["account", "csm", "status", "start_date", "age_days", "tte_left_days",
                                             "ttfv_left_days", "tto_left_days", "overdue", "next_task",
                                             "next_task_due_date", "delay_reason"],
-                title="Open onboardings", empty="No open onboardings.")
-    render.table([[s, str(n)] for s, n in data["counts"].items()], ["status", "count"], title="By status")
+                title="Open onboardings (and completed ones whose first value is pending)",
+                empty="No open onboardings.")
+    labels = {"completed": "completed, first value pending"}
+    render.table([[labels.get(s, s), str(n)] for s, n in data["counts"].items()], ["status", "count"],
+                 title="By status")
 
 
 @app.command("engagement")

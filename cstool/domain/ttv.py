@@ -113,7 +113,7 @@ def classify(
     goal: int,
     cohort: str = "achieved",
 ) -> tuple[str, object] | None:
-    """Where one onboarding stands for one metric in one quarter.
+    """Where one onboarding stands for one metric in one quarter (SPEC section 5).
 
     Returns ("measured", days), ("pending", overdue: bool), ("left_out", reason) or None (not in scope).
 
@@ -121,6 +121,11 @@ def classify(
     quarter's end (or today, whichever is earlier) and had not reached the milestone by then.
     start cohort: the onboardings that started in the quarter; measured whenever reached, otherwise
     pending as of today.
+
+    Left out means the figure cannot be computed at all: no date its clock starts from (the purchase
+    for TTFV, the start for TTE and TTO), or, for TTE only, completed with no first-engaged date (left
+    out once, in the quarter of the completion).  Completing does not stop the first-value clock: a
+    completed onboarding without a first value stays pending (and overdue) until that date arrives.
     """
     achieved = row.get(ACHIEVED_FIELD[metric])
     clock_field = CLOCK_FIELD[metric]
@@ -139,16 +144,58 @@ def classify(
             return ("left_out", f"no {CLOCK_NAMES[clock_field]}")
         return ("measured", _value(metric, clock, achieved))
     if start is None or start > asof:
-        return None
+        return None  # not started by then: not in this quarter's pool
     if achieved is not None and achieved <= asof:
         return None  # reached before this quarter (achieved cohort)
-    finish = row.get("finish_date")
-    if row.get("status") == "completed" and finish is not None and finish <= asof and metric != "tto":
-        return ("left_out", f"completed without a {MILESTONE_NAMES[ACHIEVED_FIELD[metric]]}")
-    overdue = clock is not None and (asof - clock).days > goal
-    return ("pending", overdue)
+    if metric == "tte":
+        finish = row.get("finish_date")
+        if row.get("status") == "completed" and finish is not None and finish <= asof:
+            if cohort == "start" or finish >= q_start:
+                return ("left_out", f"completed without a {MILESTONE_NAMES[ACHIEVED_FIELD[metric]]}")
+            return None  # left out in the quarter it was completed, not again
+    if clock is None:
+        return ("left_out", f"no {CLOCK_NAMES[clock_field]}")
+    return ("pending", (asof - clock).days > goal)
 
 
 def _value(metric: str, clock: date, achieved: date) -> int:
     days = (achieved - clock).days
     return max(0, days) if metric == "tte" else days
+
+
+@dataclass
+class Standing:
+    """One metric of one onboarding as of a day: the figure, or why there is none yet."""
+
+    metric: str
+    state: str  # measured | pending | left_out | none
+    days: int | None = None  # the measured value
+    days_left: int | None = None  # pending: goal minus days on the clock (negative: overdue)
+    reason: str | None = None  # left_out: why
+
+    @property
+    def overdue(self) -> bool:
+        return self.state == "pending" and self.days_left is not None and self.days_left < 0
+
+
+def standing(row: dict, *, today: date, goals: dict[str, int]) -> dict[str, Standing]:
+    """Where one onboarding stands today on every metric, by the same rule as the report.
+
+    It is the report's classification over everything up to today, so a record view, `report
+    onboarding` and `report ttv` always agree on what is pending and overdue.
+    """
+    out = {}
+    for metric in METRICS:
+        verdict = classify(metric, row, q_start=date.min, q_end=today, today=today, goal=goals[metric])
+        if verdict is None:
+            out[metric] = Standing(metric, "none")
+            continue
+        kind, detail = verdict
+        if kind == "measured":
+            out[metric] = Standing(metric, kind, days=detail)
+        elif kind == "left_out":
+            out[metric] = Standing(metric, kind, reason=detail)
+        else:
+            clock = row[CLOCK_FIELD[metric]]
+            out[metric] = Standing(metric, kind, days_left=goals[metric] - (today - clock).days)
+    return out

@@ -146,9 +146,12 @@ def show_account(session: Session, *, ref: str) -> dict:
         select(Onboarding).where(Onboarding.account_id == aid)
         .order_by(Onboarding.status.in_(ONBOARDING_OPEN).desc(), Onboarding.id.desc())
     ).first()
-    record["onboarding"] = (
-        onboarding_record(onboarding, account.name, opp_names.get(onboarding.opportunity_id)) if onboarding else None
-    )
+    record["onboarding"] = None
+    if onboarding is not None:
+        from cstool.services.reports import onboarding_standing
+
+        record["onboarding"] = onboarding_record(onboarding, account.name, opp_names.get(onboarding.opportunity_id))
+        record["onboarding"].update(onboarding_standing(session, onboarding))
     last = session.scalar(select(func.max(Activity.on_date)).where(Activity.account_id == aid))
     record["last_contact_date"] = iso(last)
     record["days_since_contact"] = (today() - last).days if last else None

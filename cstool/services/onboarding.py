@@ -353,10 +353,13 @@ def complete_onboarding(
 
 
 def onboarding_detail(session: Session, *, ref: str) -> dict:
+    from cstool.services.reports import onboarding_standing
+
     o = find_onboarding(session, ref)
     names = account_names(session, {o.account_id})
     opp = session.get(Opportunity, o.opportunity_id) if o.opportunity_id else None
     record = onboarding_record(o, names[o.account_id], opp.name if opp else None)
+    record.update(onboarding_standing(session, o))
     record["tasks"] = [
         task_record(t, names[o.account_id])
         for t in session.scalars(select(Task).where(Task.onboarding_id == o.id).order_by(Task.due_date, Task.id))

@@ -114,17 +114,41 @@ def _group_order(by: str, name: str):
 # --- open onboardings ---------------------------------------------------------------
 
 
+def standing_fields(row: dict, *, today: date, goal: dict[str, int]) -> dict:
+    """The TTV standing keys a record view shows (days left per metric, pending and overdue lists),
+    from the one classification the TTV report uses (``ttv.standing``)."""
+    st = ttv.standing(row, today=today, goals=goal)
+    out = {f"{m}_left_days": st[m].days_left for m in ttv.METRICS}
+    out["pending"] = [m for m in ttv.METRICS if st[m].state == "pending"]
+    out["overdue"] = [m for m in ttv.METRICS if st[m].overdue]
+    return out
+
+
+def onboarding_standing(session: Session, o, *, today: date | None = None) -> dict:
+    """`standing_fields` for one onboarding row object (onboarding show, account show)."""
+    row = {k: getattr(o, k) for k in _STANDING_KEYS}
+    return standing_fields(row, today=today or clock_today(), goal=goals(session))
+
+
+_STANDING_KEYS = ("status", "start_date", "purchase_date", "first_engaged_date", "first_value_date", "finish_date")
+
+
 def onboarding_report(session: Session, *, today: date | None = None) -> dict:
+    """Every open onboarding, and every completed one whose first value is still pending (SPEC 5)."""
     today = today or clock_today()
     goal = goals(session)
     o = Onboarding
-    rows = session.execute(
-        select(o, Account.name, Account.csm)
+    awaiting_value = and_(o.status == "completed", o.first_value_date.is_(None), o.purchase_date.is_not(None),
+                          o.start_date.is_not(None))
+    query = (
+        select(o.id, *[getattr(o, k) for k in _STANDING_KEYS], o.owner, o.delay_reason, Account.name, Account.csm)
         .join(Account, Account.id == o.account_id)
-        .where(Account.archived_at.is_(None), o.status.in_(ONBOARDING_OPEN))
+        .where(Account.archived_at.is_(None), or_(o.status.in_(ONBOARDING_OPEN), awaiting_value))
         .order_by(o.start_date.is_(None), o.start_date, Account.name_key)
-    ).all()
-    ids = [r[0].id for r in rows]
+    )
+    keys = ("id", *_STANDING_KEYS, "owner", "delay_reason", "account", "account_csm")
+    rows = [dict(zip(keys, r)) for r in session.execute(query).all()]
+    ids = [r["id"] for r in rows]
     next_tasks: dict[int, tuple] = {}
     if ids:
         first_due = (
@@ -141,41 +165,34 @@ def onboarding_report(session: Session, *, today: date | None = None) -> dict:
         ).all():
             next_tasks[oid] = (title, due)
     out = []
-    for onboarding, name, account_csm in rows:
-        m = ttv.metrics_of(start=onboarding.start_date, first_engaged=onboarding.first_engaged_date,
-                           purchase=onboarding.purchase_date, first_value=onboarding.first_value_date,
-                           finish=onboarding.finish_date)
-        clock = {"tte": onboarding.start_date, "ttfv": onboarding.purchase_date, "tto": onboarding.start_date}
-        left = {}
-        overdue = []
-        for metric in ttv.METRICS:
-            if m[metric] is None and clock[metric] is not None and onboarding.start_date is not None:
-                remaining = goal[metric] - (today - clock[metric]).days
-                left[metric] = remaining
-                if remaining < 0:
-                    overdue.append(metric)
-            else:
-                left[metric] = None
-        title, due = next_tasks.get(onboarding.id, (None, None))
+    for row in rows:
+        m = ttv.metrics_of(start=row["start_date"], first_engaged=row["first_engaged_date"],
+                           purchase=row["purchase_date"], first_value=row["first_value_date"],
+                           finish=row["finish_date"])
+        std = standing_fields(row, today=today, goal=goal)
+        if row["status"] == "completed" and "ttfv" not in std["pending"]:
+            continue
+        title, due = next_tasks.get(row["id"], (None, None))
         out.append({
-            "account": name,
-            "csm": onboarding.owner or account_csm,
-            "status": onboarding.status,
-            "start_date": iso(onboarding.start_date),
-            "age_days": (today - onboarding.start_date).days if onboarding.start_date else None,
+            "account": row["account"],
+            "csm": row["owner"] or row["account_csm"],
+            "status": row["status"],
+            "start_date": iso(row["start_date"]),
+            "age_days": (today - row["start_date"]).days if row["start_date"] else None,
             "tte_days": m["tte"],
             "ttfv_days": m["ttfv"],
             "tto_days": m["tto"],
-            "tte_left_days": left["tte"],
-            "ttfv_left_days": left["ttfv"],
-            "tto_left_days": left["tto"],
-            "overdue": overdue,
+            "tte_left_days": std["tte_left_days"],
+            "ttfv_left_days": std["ttfv_left_days"],
+            "tto_left_days": std["tto_left_days"],
+            "pending": std["pending"],
+            "overdue": std["overdue"],
             "next_task": title,
             "next_task_due_date": iso(due),
-            "delay_reason": onboarding.delay_reason if onboarding.status == "on-hold" else None,
+            "delay_reason": row["delay_reason"] if row["status"] == "on-hold" else None,
         })
     counts = Counter(r["status"] for r in out)
-    return {"rows": out, "counts": {s: counts.get(s, 0) for s in ONBOARDING_OPEN}}
+    return {"rows": out, "counts": {s: counts.get(s, 0) for s in (*ONBOARDING_OPEN, "completed")}}
 
 
 # --- engagement -------------------------------------------------------------------------
