@@ -164,13 +164,14 @@ def find_onboarding(session: Session, ref: str, *, open_only: bool = False) -> O
     onboarding = open_onboarding(session, account.id)
     if onboarding is not None:
         return onboarding
-    if open_only:
-        raise NotFound(f"onboarding: {account.name} has no open onboarding (start one with `cstool onboarding start`).")
     latest = session.scalars(
         select(Onboarding).where(Onboarding.account_id == account.id).order_by(Onboarding.id.desc())
     ).first()
     if latest is None:
-        raise NotFound(f"onboarding: {account.name} has no onboarding.")
+        raise NotFound(f"onboarding: {account.name} has no onboarding (start one with `cstool onboarding start`).")
+    if open_only:  # it exists but is finished: the state does not allow it (exit 4), as with an id
+        raise Conflict(f"onboarding: {account.name} has no open onboarding; its latest, #{latest.id}, is "
+                       f"{latest.status}.")
     return latest
 
 

@@ -86,6 +86,17 @@ def _sqlite_begin(conn) -> None:
     conn.exec_driver_sql("BEGIN" if read else "BEGIN IMMEDIATE")
 
 
+# One key for "the store's write lock"; advisory locks are per database, so stores never share it.
+WRITE_LOCK_KEY = 0x637374_6F6F6C  # "cstool"
+
+
+def _postgres_begin(conn) -> None:
+    if conn.get_execution_options().get("cstool_read", False):
+        return
+    conn.exec_driver_sql(f"SET LOCAL lock_timeout = '{int(busy_timeout() * 1000)}ms'")
+    conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})")
+
+
 def make_engine(location: Location) -> Engine:
     if location.is_sqlite:
         engine = create_engine(
@@ -103,4 +114,6 @@ def make_engine(location: Location) -> Engine:
             "store: PostgreSQL needs the psycopg driver; install it with "
             "pip install 'cstool[postgres]'."
         ) from None
-    return create_engine(location.url, poolclass=NullPool, connect_args={"connect_timeout": 10})
+    engine = create_engine(location.url, poolclass=NullPool, connect_args={"connect_timeout": 10})
+    event.listen(engine, "begin", _postgres_begin)
+    return engine

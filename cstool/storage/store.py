@@ -29,7 +29,7 @@ def translate(error: Exception, location: Location) -> CstoolError:
         if "unique" in lowered or "duplicate" in lowered:
             return Conflict(f"conflict: a record with the same key already exists ({message}).")
         return Conflict(f"conflict: the store refused the change ({message}).")
-    if "locked" in lowered or "busy" in lowered:
+    if "locked" in lowered or "busy" in lowered or "lock timeout" in lowered:
         return StorageError(
             f"store: {location.display()} stayed locked by another writer for more than "
             f"{busy_timeout():g} s; try again (CSTOOL_BUSY_TIMEOUT sets the wait)."
