@@ -21,3 +21,35 @@ def expand_optional_values(args: list[str]) -> list[str]:
                         out.append(token)
                 return out
     return args
+
+
+# The root's options that people also type after the command (`cstool account update X --actor alice`).
+GLOBAL_WITH_VALUE = ("--db", "--actor")
+GLOBAL_FLAGS = ("--debug",)
+
+
+def hoist_global_options(args: list[str]) -> list[str]:
+    """Move `--db X`, `--actor X` (or `--db=X`) and `--debug` found after the command to the front.
+
+    Everything before the command stays where it is; `--` ends the scan (what follows is data)."""
+    i = 0
+    while i < len(args) and args[i].startswith("-"):  # the root's own options, before the command
+        i += 2 if args[i] in GLOBAL_WITH_VALUE else 1
+    head, rest = list(args[:i]), args[i:]
+    moved, kept = [], []
+    j = 0
+    while j < len(rest):
+        token = rest[j]
+        if token == "--":
+            kept += rest[j:]
+            break
+        if token in GLOBAL_WITH_VALUE and j + 1 < len(rest):
+            moved += [token, rest[j + 1]]
+            j += 2
+            continue
+        if token in GLOBAL_FLAGS or token.split("=", 1)[0] in GLOBAL_WITH_VALUE and "=" in token:
+            moved.append(token)
+        else:
+            kept.append(token)
+        j += 1
+    return head + moved + kept if moved else args

@@ -23,9 +23,9 @@ class CstoolGroup(TyperGroup):
     """Maps every cstool error to its message on stderr and its exit code."""
 
     def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:
-        from cstool.cli.argv import expand_optional_values
+        from cstool.cli.argv import expand_optional_values, hoist_global_options
 
-        return super().parse_args(ctx, expand_optional_values(list(args)))
+        return super().parse_args(ctx, expand_optional_values(hoist_global_options(list(args))))
 
     # Command modules load when a command runs, not at start-up: the root only needs names and help.
     def list_commands(self, ctx: typer.Context) -> list[str]:
@@ -113,13 +113,13 @@ def main(
     ctx: typer.Context,
     db: Annotated[
         str | None,
-        typer.Option("--db", envvar="CSTOOL_DB", show_envvar=True, help="Store: a SQLite file path or a SQLAlchemy URL."),
+        typer.Option("--db", envvar="CSTOOL_DB", show_envvar=True, help="Store: a SQLite file path or a SQLAlchemy URL (before or after the command)."),
     ] = None,
     actor: Annotated[
         str | None,
-        typer.Option("--actor", envvar="CSTOOL_USER", show_envvar=True, help="Who is making the change (recorded in history)."),
+        typer.Option("--actor", envvar="CSTOOL_USER", show_envvar=True, help="Who is making the change, recorded in history (before or after the command)."),
     ] = None,
-    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks for errors.")] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks for errors (before or after the command).")] = False,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
     ] = False,
