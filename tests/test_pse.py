@@ -164,3 +164,18 @@ def test_report_flags_on_hand_built_engagements(cli):
         False, None, None)
     shown = cli.json("account", "show", "Acme")["pses"]
     assert [p["name"] for p in shown] == ["Burner", "Sleeper", "Fresh", "Waiting"]
+
+
+def test_stale_hours_from_the_14th_day_in_report_and_check(cli):
+    """Last update 2026-11-10: on 2026-11-23 (13 days) fresh; on 2026-11-24 (the 14th day) stale."""
+    _setup(cli)
+    cli.ok("pse", "kickoff", "Acme", *READY)
+    cli.ok("pse", "log-hours", "Acme", "2", "--date", "2026-11-10", env={"CSTOOL_TODAY": "2026-11-10"})
+
+    def stale(day):
+        report = cli.json("report", "pse", env={"CSTOOL_TODAY": day})[0]["stale_hours"]
+        found = cli("check", "-f", "json", env={"CSTOOL_TODAY": day}).json()
+        return report, any(f["rule"] == "pse-stale-hours" for f in found)
+
+    assert stale("2026-11-23") == (False, False)
+    assert stale("2026-11-24") == (True, True)

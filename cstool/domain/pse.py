@@ -109,5 +109,11 @@ def length_days(first: date | None, last: date | None) -> int | None:
     return None if first is None or last is None else (last - first).days
 
 
+def stale_on_or_before(today: date) -> date:
+    """Hours last updated on or before this day are stale today: on the 14th day without an update it is."""
+    return date.fromordinal(today.toordinal() - STALE_AFTER_DAYS)
+
+
 def is_stale(status: str, hours_updated: date | None, today: date) -> bool:
-    return status in ACTIVE_STATUSES and (hours_updated is None or (today - hours_updated).days > STALE_AFTER_DAYS)
+    """An active engagement whose hours were never logged, or not updated for 14 days or more."""
+    return status in ACTIVE_STATUSES and (hours_updated is None or hours_updated <= stale_on_or_before(today))

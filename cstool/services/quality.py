@@ -14,7 +14,7 @@ from sqlmodel import Session
 from cstool.clock import today
 from cstool.domain.fields import slack_problem
 from cstool.domain.onboarding import PURCHASE_SLACK_DAYS
-from cstool.domain.pse import ACTIVE_STATUSES, STALE_AFTER_DAYS, as_hours
+from cstool.domain.pse import ACTIVE_STATUSES, STALE_AFTER_DAYS, as_hours, stale_on_or_before
 from cstool.services.gemstones import rank_sql
 from cstool.services.records import iso
 from cstool.storage.models import Account, Ebr, Onboarding, Pse, PseTimeEntry
@@ -90,11 +90,11 @@ def run_checks(session: Session) -> list[dict]:
     ).all():
         out.append(_finding("pse-over-budget", "pse", p_id, name,
                             f"'{p_name}': {as_hours(used)} h consumed of {as_hours(scoped)} h scoped"))
-    stale_before = now_day - timedelta(days=STALE_AFTER_DAYS)
+    stale_by = stale_on_or_before(now_day)
     for p_id, p_name, updated, name in session.execute(
         select(Pse.id, Pse.name, Pse.hours_updated_date, Account.name).join(Account, Account.id == Pse.account_id)
         .where(active, Pse.status.in_(ACTIVE_STATUSES),
-               or_(Pse.hours_updated_date.is_(None), Pse.hours_updated_date < stale_before)).order_by(Pse.id)
+               or_(Pse.hours_updated_date.is_(None), Pse.hours_updated_date <= stale_by)).order_by(Pse.id)
     ).all():
         out.append(_finding("pse-stale-hours", "pse", p_id, name,
                             f"'{p_name}': hours last updated {iso(updated) or 'never'}"))
