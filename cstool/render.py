@@ -34,15 +34,39 @@ def to_json(data: Any) -> str:
     return json.dumps(data, default=_default, ensure_ascii=False, indent=2)
 
 
-def _cell(value: Any) -> str:
+# Numbers people read with thousands separators, except identifiers, ranks, years and scores.
+MONEY_KEYS = frozenset({"iacv", "amount"})
+_PLAIN_NUMBER = ("id", "_id", "_ids", "rank", "year", "score")
+
+
+def _number(value: int | float, key: str | None) -> str:
+    plain = key is not None and key.endswith(_PLAIN_NUMBER)
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if key in MONEY_KEYS and isinstance(value, float):
+        return f"{value:,.2f}"
+    if isinstance(value, int):
+        return str(value) if plain else f"{value:,}"
+    text = f"{value:.2f}".rstrip("0").rstrip(".") if plain else f"{value:,.2f}".rstrip("0").rstrip(".")
+    return text
+
+
+def _cell(value: Any, key: str | None = None) -> str:
+    """A value as a person reads it in a table: lists comma-separated, yes/no, 1,234,567.50."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "yes" if value else "no"
-    if isinstance(value, float):
-        return f"{value:g}" if value != int(value) else str(int(value))
-    if isinstance(value, (list, dict)):
-        return json.dumps(value, default=_default, ensure_ascii=False)
+    if isinstance(value, (int, float)):
+        return _number(value, key)
+    if isinstance(value, dict):
+        return ", ".join(f"{k}: {_cell(v, k)}" for k, v in value.items() if v is not None)
+    if isinstance(value, (list, tuple)):
+        if value and all(isinstance(v, dict) for v in value):
+            return "; ".join(": ".join(_cell(x) for x in v.values() if x is not None) for v in value)
+        return ", ".join(_cell(v) for v in value)
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
     return str(value)
 
 
@@ -92,16 +116,30 @@ def rows(
         note(empty)
         return
     cols = list(columns or data[0].keys())
-    table(([_cell(r.get(c)) for c in cols] for r in data), [(headers or {}).get(c, c) for c in cols], title=title)
+    table(([_cell(r.get(c), c) for c in cols] for r in data), [(headers or {}).get(c, c) for c in cols], title=title)
+
+
+# A text cell starting with one of these runs as a formula when a spreadsheet opens the file.
+FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(text: str) -> str:
+    """Prefix a formula-looking text with ' so a spreadsheet shows it instead of running it."""
+    return "'" + text if text.startswith(FORMULA_LEADS) else text
 
 
 def _csv_cell(value: Any) -> Any:
+    """A CSV cell of list/show/report output: raw values, text made safe for spreadsheets.
+
+    Numbers stay numbers.  `export` does not come here: its files are for `import`, raw."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (list, dict)):
-        return json.dumps(value, default=_default, ensure_ascii=False)
+        value = json.dumps(value, default=_default, ensure_ascii=False)
+    if isinstance(value, str):
+        return spreadsheet_safe(value)
     return value
 
 
@@ -160,10 +198,10 @@ def record(data: dict, fmt: Format, *, title: str | None = None, nested: dict[st
         rows([data], fmt)
         return
     flat = [(k, v) for k, v in data.items() if k not in nested]
-    table(([k, _cell(v)] for k, v in flat), ["field", "value"], title=title, justify_numbers=False)
+    table(([k, _cell(v, k)] for k, v in flat), ["field", "value"], title=title, justify_numbers=False)
     for key, cols in nested.items():
         value = data.get(key)
         if isinstance(value, dict):
-            table(([k, _cell(v)] for k, v in value.items()), ["field", "value"], title=key, justify_numbers=False)
+            table(([k, _cell(v, k)] for k, v in value.items()), ["field", "value"], title=key, justify_numbers=False)
         elif value:
-            table(([_cell(r.get(c)) for c in cols] for r in value), list(cols), title=key)
+            table(([_cell(r.get(c), c) for c in cols] for r in value), list(cols), title=key)

@@ -57,7 +57,9 @@ def test_completion_refusals_change_nothing(cli):
                     "--no-survey-received", "--score", "3")
     assert (done["status"], done["finish_date"], done["tto_days"], done["experience_score"]) == (
         "completed", "2026-11-04", 34, 3)
-    assert cli("onboarding", "complete", "Acme", "--survey-sent", "--survey-received", "--score", "3").exit_code == 3
+    # already completed: the state does not allow it (exit 4), by account as by id
+    again = cli("onboarding", "complete", "Acme", "--survey-sent", "--survey-received", "--score", "3")
+    assert again.exit_code == 4 and "its latest, #1, is completed" in again.stderr
 
 
 def test_milestone_date_rules(cli):

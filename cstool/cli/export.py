@@ -22,7 +22,10 @@ def export(
     fmt: Annotated[ExportFormat, typer.Option("--format", "-f", case_sensitive=False,
                                               help="csv (default), json (one list) or jsonl (one object a line, for large tables).")] = ExportFormat.csv,
 ) -> None:
-    """Write every row of a table to stdout, as stored (money in cents, hours in hundredths)."""
+    """Write every row of a table to stdout, as stored (money in cents, hours in hundredths).
+
+    Its files are for `cstool import`: values are raw (a name starting with = stays as it is), so open
+    list/report CSV output, not an export, in a spreadsheet."""
     import sys
 
     from cstool.cli.common import reading
