@@ -84,3 +84,24 @@ def change_and_show(ctx: typer.Context, fmt, service, to_record, title, **kwargs
         record = to_record(session, obj)
     notes(events)
     render.record(record, fmt, title=title(record), nested={"team": ["role", "name"]} if "team" in record else None)
+
+
+@contextmanager
+def progress_bar(label: str):
+    """A Rich progress bar on a terminal (stderr), nothing on a pipe: yields `update(done, total)` or None."""
+    import sys
+
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from cstool.render import console
+
+    bar = Progress(TextColumn(label), BarColumn(), TimeRemainingColumn(), transient=True, console=console(stderr=True))
+    task = bar.add_task(label, total=1)
+    bar.start()
+    try:
+        yield lambda done, total: bar.update(task, completed=done, total=max(total, 1))
+    finally:
+        bar.stop()

@@ -98,3 +98,49 @@ def info(ctx: typer.Context, fmt: FormatOpt = Format.table) -> None:
 
     data = _inspect(ctx, store_info)
     render.record(data, fmt, title="Store")
+
+
+@app.command("copy")
+def copy(
+    ctx: typer.Context,
+    to: Annotated[str, typer.Option("--to", help="The target: a new SQLite file or an empty database's URL "
+                                                 "(postgresql+psycopg://USER@HOST/DB).")],
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Copy the whole store (every table, history and settings included) into an empty store of either engine.
+
+    One transaction on the target, ids kept, sequences moved past them; a target that is not empty is
+    refused (exit 4) and left as it was. --db names the source."""
+    from cstool.cli.common import progress_bar
+    from cstool.services.importing.tables import copy_rows
+    from cstool.storage.store import open_store as _open
+
+    actor = resolve_actor(state(ctx).actor)
+    with open_store(ctx) as source:
+        target = _open(to, actor=actor, migrate=False)
+        try:
+            _prepare_copy_target(source, target)
+            with progress_bar("db copy") as progress, source.snapshot() as read, target.write() as write:
+                counts = copy_rows(read, write, progress=progress)
+        finally:
+            target.close()
+    note(f"Copied {sum(counts.values())} row(s) in {len(counts)} tables from {source.location.display()} "
+         f"to {target.location.display()}.")
+    render.rows([{"table": t, "rows": n} for t, n in counts.items()], fmt, title="Copied")
+
+
+def _prepare_copy_target(source, target) -> None:
+    """The target gets the newest schema when it has none; a store at another revision is refused untouched."""
+    from cstool.errors import Conflict
+    from cstool.storage import schema
+    from cstool.storage.migrate import current_revision, ensure_schema
+
+    if target.location.url == source.location.url:
+        raise Conflict("db copy: the target is the source store; give another one. Nothing was changed.")
+    with target._guard():
+        with target.engine.connect().execution_options(cstool_read=True) as conn, conn.begin():
+            revision = current_revision(conn)
+        if revision not in (None, schema.HEAD):
+            raise Conflict(f"db copy: the target already holds a cstool store (schema {revision}); copy into a new "
+                           "database. Nothing was changed.")
+        ensure_schema(target.engine, target.location, announce=note)

@@ -1,4 +1,4 @@
-"""`cstool import accounts|contacts|opportunities|onboardings FILE.csv`."""
+"""`cstool import KIND FILE.csv` and `cstool import --all DIR`."""
 
 from __future__ import annotations
 
@@ -7,41 +7,48 @@ from typing import Annotated
 import typer
 
 from cstool import render
-from cstool.cli.common import FormatOpt, writing
+from cstool.cli.common import FormatOpt, progress_bar, writing
 from cstool.render import Format, note
 
-app = typer.Typer(no_args_is_help=True)
-
-DateOrder = Annotated[str | None, typer.Option("--date-order", help="mdy|dmy|ymd for numeric dates like 01/02/2026.")]
-DryRun = Annotated[bool, typer.Option("--dry-run", help="Validate every row and report; write nothing.")]
-Update = Annotated[bool, typer.Option("--update", help="Update records that already exist instead of refusing them.")]
-File = Annotated[str, typer.Argument(help="CSV file with a header row (CRM export or cstool field names).")]
+KINDS_HELP = ("accounts, contacts, opportunities, onboardings, usage, activities, tasks, ebrs, pses, time-entries "
+              "(CRM exports or our field names), or any table name `cstool export` takes (its CSV, restored as is)")
 
 
-def _run(ctx: typer.Context, kind: str, path: str, date_order, dry_run: bool, update: bool, fmt: Format) -> None:
-    import sys
+def import_(
+    ctx: typer.Context,
+    kind: Annotated[str | None, typer.Argument(help=KINDS_HELP, show_default=False)] = None,
+    path: Annotated[str | None, typer.Argument(help="CSV file with a header row.", show_default=False)] = None,
+    all_dir: Annotated[str | None, typer.Option("--all", help="Restore a folder written by `cstool export --all` "
+                                                             "into an empty store (ids kept).")] = None,
+    date_order: Annotated[str | None, typer.Option("--date-order", help="mdy|dmy|ymd for numeric dates like "
+                                                                        "01/02/2026.")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Check every row and report; write nothing.")] = False,
+    update: Annotated[bool, typer.Option("--update", help="Update records that already exist instead of "
+                                                          "refusing them.")] = False,
+    no_onboarding: Annotated[bool, typer.Option("--no-onboarding", help="accounts: create no placeholder "
+                                                "onboardings (customers onboarded before cstool).")] = False,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Import records from CSV: every row is checked first; all rows are imported or none (bad rows by line).
 
-    from cstool.errors import ExitCode
-    from cstool.services.transfer import import_csv
+    Migrating from a CRM: accounts, then contacts, opportunities, onboardings, usage, activities, tasks,
+    ebrs, pses, time-entries. An imported onboarding fills the account's untouched placeholder."""
+    from cstool.errors import ExitCode, InvalidValue
 
-    bar = None
-    progress = None
-    if sys.stderr.isatty():
-        from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+    if all_dir is not None:
+        if kind is not None:
+            raise InvalidValue("--all", all_dir, "give either --all DIR or KIND FILE, not both")
+        return _import_all(ctx, all_dir, fmt)
+    if kind is None or path is None:
+        raise InvalidValue("kind" if kind is None else "file", "", "give KIND and FILE (e.g. `cstool import accounts "
+                           "accounts.csv`) or --all DIR")
+    from cstool.services.importing import import_file
 
-        bar = Progress(TextColumn(f"import {kind}"), BarColumn(), TimeRemainingColumn(), transient=True)
-        task = bar.add_task(kind, total=1)
-        bar.start()
-        progress = lambda done, total: bar.update(task, completed=done, total=max(total, 1))  # noqa: E731
-    try:
-        with writing(ctx) as (session, actor):
-            result = import_csv(session, kind=kind, path=path, date_order=date_order, dry_run=dry_run,
-                                update_existing=update, actor=actor, progress=progress)
-            if result.error_count or dry_run:
-                session.rollback()
-    finally:
-        if bar is not None:
-            bar.stop()
+    with progress_bar(f"import {kind}") as progress, writing(ctx) as (session, actor):
+        result = import_file(session, kind=kind, path=path, date_order=date_order, dry_run=dry_run, update=update,
+                             actor=actor, no_onboarding=no_onboarding, progress=progress)
+        if result.error_count or dry_run:
+            session.rollback()
     if result.ignored_headers:
         note("ignored columns: " + ", ".join(result.ignored_headers))
     if result.error_count:
@@ -55,22 +62,31 @@ def _run(ctx: typer.Context, kind: str, path: str, date_order, dry_run: bool, up
             render.record(result.as_dict(), fmt)
         raise typer.Exit(int(ExitCode.REFUSED))
     verb = "would import" if dry_run else "imported"
-    note(f"{path}: {result.rows} row(s) checked; {verb} {result.created} new and "
-         f"{'would update' if dry_run else 'updated'} {result.updated}"
-         + (f"; {result.onboardings_created} onboarding(s) created" if result.onboardings_created else "") + ".")
+    parts = [f"{verb} {result.created} new", f"{'would update' if dry_run else 'updated'} {result.updated}"]
+    if result.placeholders_filled:
+        parts.append(f"filled {result.placeholders_filled} placeholder onboarding(s)")
+    if result.onboardings_created:
+        parts.append(f"{result.onboardings_created} onboarding(s) created")
+    how = " (export's table file, restored as is)" if result.mode == "table" else ""
+    note(f"{path}: {result.rows} row(s) checked{how}; " + "; ".join(parts) + ".")
     if fmt is not Format.table:
         render.record(result.as_dict(), fmt)
 
 
-def _command(kind: str):
-    def command(ctx: typer.Context, path: File, date_order: DateOrder = None, dry_run: DryRun = False,
-                update: Update = False, fmt: FormatOpt = Format.table) -> None:
-        _run(ctx, kind, path, date_order, dry_run, update, fmt)
+def _import_all(ctx: typer.Context, folder: str, fmt: Format) -> None:
+    from cstool.errors import ExitCode
+    from cstool.services.importing.base import ImportResult
+    from cstool.services.importing.tables import import_all
 
-    command.__doc__ = (f"Import {kind} from CSV: every row is checked first; all rows are imported or none "
-                       "(bad rows are reported by line).")
-    return command
-
-
-for _kind in ("accounts", "contacts", "opportunities", "onboardings"):
-    app.command(_kind)(_command(_kind))
+    result = ImportResult(kind="all", mode="table")
+    with progress_bar("import --all") as progress, writing(ctx) as (session, _actor):
+        counts = import_all(session, folder=folder, result=result, progress=progress)
+        if result.error_count:
+            session.rollback()
+    if result.error_count:
+        for line, reason in result.errors:
+            note(f"line {line}: {reason}")
+        note(f"error: {result.error_count} bad row(s) in {folder}; nothing was imported.")
+        raise typer.Exit(int(ExitCode.REFUSED))
+    note(f"Restored {sum(counts.values())} row(s) in {len(counts)} tables from {folder}.")
+    render.rows([{"table": t, "rows": n} for t, n in counts.items()], fmt, title="Restored")

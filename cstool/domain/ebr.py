@@ -7,6 +7,7 @@ from datetime import date
 from dateutil.relativedelta import relativedelta
 
 from cstool.domain.fiscal import FiscalQuarter, quarter_of
+from cstool.errors import RuleViolation
 
 STATUSES = ("not-started", "scheduled", "completed", "cancelled", "declined")
 OPEN_STATUSES = ("not-started", "scheduled")
@@ -43,6 +44,48 @@ def linkable(held: list[tuple[int, date]], close_date: date) -> list[int]:
     """
     before = sorted(((d, i) for i, d in held if d is not None and d < close_date), reverse=True)
     return [i for _, i in before[:LINKABLE_PER_OPPORTUNITY]]
+
+
+def link_problem(*, ebr_id: int, ebr_account: int, status: str, on: date | None, opp_id: int, opp_account: int,
+                 close_date: date | None, eligible: list[int]) -> str | None:
+    """Why this EBR may not be linked to this opportunity (None when it may): the four-latest rule."""
+    if ebr_account != opp_account:
+        return f"link: EBR #{ebr_id} belongs to another account than opportunity #{opp_id}."
+    if status != "completed":
+        return f"link: EBR #{ebr_id} is {status}; only EBRs that were held can be linked."
+    if on is None or close_date is None or on >= close_date:
+        return (f"link: EBR #{ebr_id} was held on {on}, not before the opportunity's close date "
+                f"{close_date or '(none)'}.")
+    if ebr_id not in eligible:
+        return (f"link: only the {LINKABLE_PER_OPPORTUNITY} latest EBRs held before {close_date} may be linked "
+                f"({', '.join('#' + str(i) for i in eligible)}); EBR #{ebr_id} ({on}) is older.")
+    return None
+
+
+def settle(status: str | None, outcome: str | None, on: date | None) -> tuple[str, str]:
+    """Status and outcome of an EBR recorded elsewhere (an import), held together by the rules of section 6.
+
+    Open EBRs have outcome incomplete; a held one a held outcome; cancelled and declined carry their own.
+    A missing status follows from the outcome (or the date); a missing outcome from the status."""
+    if status is None:
+        status = ("completed" if outcome in HELD_OUTCOMES else outcome if outcome in ("cancelled", "declined")
+                  else "scheduled" if on is not None else "not-started")
+    if status in OPEN_STATUSES:
+        if outcome not in (None, "incomplete"):
+            raise RuleViolation(f"outcome: {outcome!r} needs a held, cancelled or declined EBR, not a {status} one")
+        if status == "scheduled" and on is None:
+            raise RuleViolation("date: a scheduled EBR needs its date")
+        return status, "incomplete"
+    if status == "completed":
+        if outcome not in HELD_OUTCOMES:
+            raise RuleViolation(f"outcome: a completed EBR needs one of {', '.join(HELD_OUTCOMES)}"
+                                + (f", not {outcome!r}" if outcome else ""))
+        if on is None:
+            raise RuleViolation("date: a completed EBR needs the date it was held")
+        return status, outcome
+    if outcome not in (None, status):
+        raise RuleViolation(f"outcome: a {status} EBR has outcome {status}, not {outcome!r}")
+    return status, status
 
 
 def missing_quarters(fy: int, start_month: int, covered: set[str], today: date) -> list[str]:

@@ -196,18 +196,10 @@ def link(session: Session, *, ref: str | None, opportunity: str, auto: bool, act
     if as_id(text) is None:
         raise InvalidValue("ebr", ref, "give the EBR's numeric id (see `cstool ebr list`)")
     e = find_ebr(session, text, open_only=False)
-    if e.account_id != opp.account_id:
-        raise RuleViolation(f"link: EBR #{e.id} belongs to another account than opportunity #{opp.id}.")
-    if e.status != "completed":
-        raise RuleViolation(f"link: EBR #{e.id} is {e.status}; only EBRs that were held can be linked.")
-    if e.on_date is None or e.on_date >= opp.close_date:
-        raise RuleViolation(f"link: EBR #{e.id} was held on {iso(e.on_date)}, not before the opportunity's close "
-                            f"date {iso(opp.close_date)}.")
-    if e.id not in eligible:
-        raise RuleViolation(
-            f"link: only the {rules.LINKABLE_PER_OPPORTUNITY} latest EBRs held before {iso(opp.close_date)} may be "
-            f"linked ({', '.join('#' + str(i) for i in eligible)}); EBR #{e.id} ({iso(e.on_date)}) is older."
-        )
+    problem = rules.link_problem(ebr_id=e.id, ebr_account=e.account_id, status=e.status, on=e.on_date, opp_id=opp.id,
+                                 opp_account=opp.account_id, close_date=opp.close_date, eligible=eligible)
+    if problem:
+        raise RuleViolation(problem)
     if e.id in linked:
         raise Conflict(f"link: EBR #{e.id} is already linked to opportunity #{opp.id}.")
     session.execute(insert(EbrOpportunity), [{"ebr_id": e.id, "opportunity_id": opp.id, "linked_at": now()}])

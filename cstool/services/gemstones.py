@@ -77,7 +77,8 @@ def name_for_rank_sql(rank_expr):
     return case(*[(rank_expr == r, literal(n)) for n, r in g.RANKS.items()], else_=None)
 
 
-def recalc_all(session: Session, *, actor: str, dry_run: bool, only_ids: list[int] | None = None) -> dict:
+def recalc_all(session: Session, *, actor: str, dry_run: bool, only_ids: list[int] | None = None,
+               create_onboardings: bool = True) -> dict:
     """Recompute every active account's gemstone in a few statements.
 
     Returns the transitions and the onboardings created (none on a dry run).
@@ -106,7 +107,7 @@ def recalc_all(session: Session, *, actor: str, dry_run: bool, only_ids: list[in
         }
         for r in rows
     ]
-    qualifying = [t for t in transitions if g.triggers_onboarding(t["old_rank"], t["new_rank"])]
+    qualifying = [t for t in transitions if create_onboardings and g.triggers_onboarding(t["old_rank"], t["new_rank"])]
     created: dict[int, int] = {}
     if not dry_run and transitions:
         stamp = now()

@@ -114,6 +114,8 @@ def make_engine(location: Location) -> Engine:
             "store: PostgreSQL needs the psycopg driver; install it with "
             "pip install 'cstool[postgres]'."
         ) from None
-    engine = create_engine(location.url, poolclass=NullPool, connect_args={"connect_timeout": 10})
+    # UTC sessions: timestamps read back the same on every machine and in every export
+    engine = create_engine(location.url, poolclass=NullPool,
+                           connect_args={"connect_timeout": 10, "options": "-c TimeZone=UTC"})
     event.listen(engine, "begin", _postgres_begin)
     return engine

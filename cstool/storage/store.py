@@ -72,6 +72,19 @@ class Store:
                 with session.begin():
                     yield session
 
+    @contextmanager
+    def snapshot(self) -> Iterator[Session]:
+        """A read transaction that sees one moment of the store in every statement (for copies):
+        SQLite's WAL read snapshot, PostgreSQL's REPEATABLE READ."""
+        with self._guard():
+            options = {"cstool_read": True}
+            if not self.location.is_sqlite:
+                options["isolation_level"] = "REPEATABLE READ"
+            engine = self.engine.execution_options(**options)
+            with Session(engine, expire_on_commit=False) as session:
+                with session.begin():
+                    yield session
+
     def close(self) -> None:
         self.engine.dispose()
 

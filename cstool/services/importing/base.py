@@ -1,0 +1,392 @@
+"""What every import kind shares: the CSV reader, header matching, cell parsers, the two passes.
+
+A kind (see ``kinds_*.py``) is a declaration: its columns (our field name, the CRM headers that mean
+the same, the parser of one cell), a ``resolve`` step that turns references into ids and applies the
+rules that need the store or the other rows, and a ``write`` step.  ``run`` does the rest for every
+kind alike:
+
+1. read the header, match it to the columns (case and spacing ignored), refuse a missing required one;
+2. parse and resolve every row in batches, collecting bad rows by line; nothing is written;
+3. with no bad row (and no ``--dry-run``), write the batches inside the caller's one transaction,
+   then call the kind's ``finish`` (links between rows of the file), which may still refuse rows.
+
+Parsed rows are kept between the passes while the file is small enough (``KEEP_ROWS``), so most files
+are read once; a larger file is read again for the write pass and memory stays flat.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, Callable, Iterator, TextIO
+
+from sqlalchemy import func, insert, select, text as sql_text
+from sqlmodel import Session
+
+from cstool.domain import fields as f
+from cstool.domain.dates import parse_date
+from cstool.errors import CstoolError, InvalidValue, RuleViolation
+from cstool.services.history import bulk_rows
+from cstool.storage.models import History
+
+BATCH = 5000
+KEEP_ROWS = 100_000
+MAX_ERRORS_SHOWN = 20
+TRUE = {"true", "yes", "y", "1", "x", "checked"}
+FALSE = {"false", "no", "n", "0", "", "unchecked"}
+
+
+def norm(header: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", header.lower())
+
+
+# --- cell parsers: (text, Context) -> value ------------------------------------------------------------
+
+
+def text(max_len: int = f.MAX_TEXT) -> Callable:
+    return lambda v, ctx, name: f.text(name, v, max_len=max_len)
+
+
+def name_of() -> Callable:
+    return lambda v, ctx, name: f.name(name, v)
+
+
+def day(v: str, ctx: "Context", name: str) -> date:
+    return parse_date(v, field=name, date_order=ctx.date_order, today=ctx.today)
+
+
+def boolean(v: str, ctx: "Context", name: str) -> bool:
+    key = v.strip().lower()
+    if key in TRUE:
+        return True
+    if key in FALSE:
+        return False
+    raise InvalidValue(name, v, "use yes/no, true/false or 1/0")
+
+
+def pick(allowed: tuple[str, ...], aliases: dict | None = None) -> Callable:
+    """A picklist: `Closed Won`, `closed_won` and `closed-won` are the same choice."""
+    return lambda v, ctx, name: f.choice(name, v, allowed, aliases=aliases)
+
+
+def cents(v: str, ctx: "Context", name: str) -> int:
+    return f.to_cents(f.money(name, v))
+
+
+def count(maximum: int = f.MAX_USERS) -> Callable:
+    return lambda v, ctx, name: f.non_negative_int(name, v, maximum=maximum)
+
+
+def names_list(v: str, ctx: "Context", name: str) -> list[str]:
+    """`Ann Lee; Bo Ray` (or commas when no semicolon): several names in one cell."""
+    sep = ";" if ";" in v else ","
+    return [part.strip() for part in v.split(sep) if part.strip()]
+
+
+@dataclass(frozen=True)
+class Column:
+    field: str  # our name: the key in a row's values, and a header the import accepts
+    headers: tuple[str, ...] = ()  # other spellings (CRM exports)
+    parse: Callable[[str, "Context", str], Any] = text()
+    required: bool = False
+
+
+@dataclass(slots=True)
+class Row:
+    line: int
+    values: dict[str, Any]
+    account_id: int | None = None
+    existing_id: int | None = None  # the record this row updates (--update) or fills (a placeholder)
+    refs: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class ImportResult:
+    kind: str
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    errors: list[tuple[int, str]] = field(default_factory=list)
+    error_count: int = 0
+    ignored_headers: list[str] = field(default_factory=list)
+    dry_run: bool = False
+    onboardings_created: int = 0
+    placeholders_filled: int = 0
+    mode: str = "crm"
+
+    def as_dict(self) -> dict:
+        return {"kind": self.kind, "rows": self.rows, "created": self.created, "updated": self.updated,
+                "errors": [{"line": line, "reason": reason} for line, reason in self.errors],
+                "error_count": self.error_count, "ignored_headers": self.ignored_headers, "dry_run": self.dry_run,
+                "onboardings_created": self.onboardings_created, "placeholders_filled": self.placeholders_filled}
+
+    def error(self, line: int, reason: str) -> None:
+        self.error_count += 1
+        if len(self.errors) < MAX_ERRORS_SHOWN:
+            self.errors.append((line, reason))
+
+
+@dataclass
+class Context:
+    session: Session
+    result: ImportResult
+    actor: str
+    today: date
+    stamp: datetime
+    date_order: str | None = None
+    update: bool = False
+    options: dict[str, Any] = field(default_factory=dict)
+    seen: dict[Any, int] = field(default_factory=dict)  # a key of the file -> its first line
+    state: dict[str, Any] = field(default_factory=dict)  # what a kind carries between batches and passes
+    writing: bool = False
+
+    def error(self, line: int, reason: str) -> None:
+        self.result.error(line, reason)
+
+    def first_time(self, key: Any, line: int, what: str = "appears twice in the file") -> bool:
+        """False (and a bad row) when the key was already on an earlier line of the file."""
+        if key in self.seen:
+            self.error(line, f"{what} (first on line {self.seen[key]})")
+            return False
+        self.seen[key] = line
+        return True
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str  # accounts
+    table: str  # the table it fills (export's name for it)
+    entity: str  # the history entity
+    columns: tuple[Column, ...]
+    resolve: Callable[[Context, list[Row]], list[Row]]
+    write: Callable[[Context, list[Row]], None]
+    finish: Callable[[Context], None] | None = None
+    aliases: tuple[str, ...] = ()
+    help: str = ""
+
+    def header_map(self, header: list[str], result: ImportResult) -> dict[int, Column]:
+        known: dict[str, Column] = {}
+        for column in self.columns:
+            for spelling in (column.field, *column.headers):
+                known.setdefault(norm(spelling), column)
+        mapping: dict[int, Column] = {}
+        seen: set[str] = set()
+        for i, h in enumerate(header):
+            column = known.get(norm(h))
+            if column is None or column.field in seen:
+                if h.strip():
+                    result.ignored_headers.append(h)
+                continue
+            mapping[i] = column
+            seen.add(column.field)
+        missing = [c for c in self.columns if c.required and c.field not in seen]
+        if missing:
+            raise RuleViolation(
+                f"import {self.name}: the header has no column for "
+                + ", ".join(f"{c.field} (e.g. {', '.join((c.field, *c.headers)[:3])})" for c in missing)
+                + "; nothing was imported.")
+        return mapping
+
+
+# --- reading ---------------------------------------------------------------------------------------------
+
+
+class Reader:
+    """CSV records with the line each starts on, and the bytes read so far (for a progress bar)."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.bytes = 0
+        self._stream = stream
+        self.reader = csv.reader(self._lines())
+
+    def _lines(self) -> Iterator[str]:
+        for line in self._stream:
+            self.bytes += len(line.encode("utf-8", "surrogatepass"))
+            yield line
+
+    def records(self) -> Iterator[tuple[int, list[str]]]:
+        last = self.reader.line_num
+        for record in self.reader:
+            yield last + 1, record
+            last = self.reader.line_num
+
+
+def open_csv(path: str) -> TextIO:
+    try:
+        stream = open(path, newline="", encoding="utf-8-sig", errors="strict")
+    except FileNotFoundError:
+        raise InvalidValue("file", path, "no such file") from None
+    except IsADirectoryError:
+        raise InvalidValue("file", path, "it is a directory; give a CSV file") from None
+    except PermissionError:
+        raise InvalidValue("file", path, "it cannot be read (permission denied)") from None
+    return stream
+
+
+def read_header(path: str) -> list[str]:
+    with open_csv(path) as stream:
+        try:
+            return next(csv.reader(stream))
+        except StopIteration:
+            raise RuleViolation(f"import: {path} is empty; nothing was imported.") from None
+        except (csv.Error, UnicodeDecodeError) as exc:
+            raise RuleViolation(f"import: {path} is not a readable UTF-8 CSV ({exc}); nothing was imported.") from None
+
+
+def raw_batches(path: str, result: ImportResult, *, count_rows: bool) -> Iterator[tuple[Reader, list[tuple[int, list[str]]]]]:
+    """(reader, [(line, cells)]) in batches, header skipped, blank lines dropped; unreadable text is a bad row."""
+    with open_csv(path) as stream:
+        reader = Reader(stream)
+        records = reader.records()
+        batch: list[tuple[int, list[str]]] = []
+        try:
+            next(records)
+            for line, record in records:
+                if not any(cell.strip() for cell in record):
+                    continue
+                if count_rows:
+                    result.rows += 1
+                batch.append((line, record))
+                if len(batch) >= BATCH:
+                    yield reader, batch
+                    batch = []
+        except csv.Error as exc:
+            result.error(reader.reader.line_num, f"unreadable CSV: {exc}")
+        except UnicodeDecodeError as exc:
+            result.error(reader.reader.line_num + 1, f"not UTF-8 text ({exc.reason}); save the file as UTF-8")
+        if batch:
+            yield reader, batch
+
+
+def _parse_rows(ctx: Context, mapping: dict[int, Column], width: int, batch) -> list[Row]:
+    rows = []
+    for line, record in batch:
+        if len(record) > width and any(c.strip() for c in record[width:]):
+            ctx.error(line, f"{len(record)} fields where the header has {width}")
+            continue
+        values: dict[str, Any] = {}
+        try:
+            for i, column in mapping.items():
+                cell = record[i] if i < len(record) else ""
+                if cell.strip() == "":
+                    if column.required:
+                        raise InvalidValue(column.field, cell, "it may not be empty")
+                    continue
+                values[column.field] = column.parse(cell, ctx, column.field)
+        except CstoolError as exc:
+            ctx.error(line, exc.message)
+            continue
+        rows.append(Row(line, values))
+    return rows
+
+
+def run(session: Session, kind: Kind, path: str, ctx: Context, progress: Callable[[int, int], None] | None) -> None:
+    """The two passes of a CRM-style import of one kind (see the module doc)."""
+    result = ctx.result
+    header = read_header(path)
+    mapping = kind.header_map(header, result)
+    total = os.path.getsize(path) if os.path.isfile(path) else 0
+    kept: list[list[Row]] | None = []
+    for reader, batch in raw_batches(path, result, count_rows=True):
+        rows = kind.resolve(ctx, _parse_rows(ctx, mapping, len(header), batch))
+        if kept is not None:
+            kept.append(rows)
+            if result.rows > KEEP_ROWS:
+                kept = None  # too big to hold: the write pass reads the file again
+        if progress:
+            progress(reader.bytes, total * 2)
+    result.errors.sort()
+    if result.error_count:
+        return  # a dry run goes on: the write pass (rolled back by the caller) finds what only it can
+    ctx.writing = True
+    if kept is not None:
+        for rows in kept:
+            kind.write(ctx, rows)
+        if progress:
+            progress(total * 2, total * 2)
+    else:
+        ctx.seen.clear()
+        ctx.state.clear()
+        for reader, batch in raw_batches(path, ImportResult(kind.name), count_rows=False):
+            kind.write(ctx, kind.resolve(ctx, _parse_rows(ctx, mapping, len(header), batch)))
+            if progress:
+                progress(total + reader.bytes, total * 2)
+    if kind.finish is not None:
+        kind.finish(ctx)
+    result.errors.sort()
+
+
+# --- writing helpers ----------------------------------------------------------------------------------
+
+
+def next_ids(session: Session, table, n: int) -> list[int]:
+    """Ids for n new rows of a table.  Every writer holds the store's write lock (SQLite BEGIN IMMEDIATE,
+    PostgreSQL the advisory lock), so the ids after the largest one are ours; `sync_sequences` then moves
+    a PostgreSQL sequence past them."""
+    top = session.scalar(select(func.coalesce(func.max(table.c.id), 0)))
+    return list(range(top + 1, top + 1 + n))
+
+
+def sync_sequences(session: Session, tables) -> None:
+    """PostgreSQL: the next id of each table comes after the largest one written with an explicit id."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    for table in tables:
+        if "id" not in table.c:
+            continue
+        session.execute(sql_text(
+            f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+            f"COALESCE((SELECT MAX(id) FROM {table.name}), 0) + 1, false)"))
+
+
+def insert_new(ctx: Context, kind: Kind, rows: list[Row], record: Callable[[Row], dict],
+               snapshot: Callable[[Row], dict] | None = None) -> list[int]:
+    """Insert the rows (Core executemany, explicit ids), one `(created)` history row each; returns the ids."""
+    if not rows:
+        return []
+    from cstool.storage.models import metadata
+
+    table = metadata.tables[kind.table]
+    ids = next_ids(ctx.session, table, len(rows))
+    records = [{**record(r), "id": i} for r, i in zip(rows, ids)]
+    ctx.session.execute(insert(table), records)
+    sync_sequences(ctx.session, [table])
+    from cstool.services.history import as_text
+
+    def created(r: Row) -> str:
+        values = snapshot(r) if snapshot else {}
+        return json.dumps({"source": "import", **{k: as_text(v) for k, v in values.items() if v is not None}},
+                          sort_keys=True)[:4000]
+
+    ctx.session.execute(insert(History), bulk_rows(actor=ctx.actor, entity=kind.entity, changes=(
+        (i, r.account_id if r.account_id is not None else rec.get("account_id", i), "(created)", None, created(r))
+        for r, rec, i in zip(rows, records, ids))))
+    for r, i in zip(rows, ids):
+        r.existing_id = i
+    ctx.result.created += len(rows)
+    return ids
+
+
+def update_existing(ctx: Context, kind: Kind, model, row: Row, values: dict) -> dict:
+    """Set the fields that differ on one existing record, with a history row per field; returns the changes."""
+    from sqlalchemy import update
+
+    from cstool.services.history import _public
+
+    current = ctx.session.execute(select(model.__table__).where(model.__table__.c.id == row.existing_id)).mappings().one()
+    changes = {k: (current[k], v) for k, v in values.items() if current[k] != v}
+    if not changes:
+        return {}
+    extra = {"updated_at": ctx.stamp} if "updated_at" in model.__table__.c else {}
+    ctx.session.execute(update(model.__table__).where(model.__table__.c.id == row.existing_id)
+                        .values(**{k: v for k, (_, v) in changes.items()}, **extra))
+    public = dict(_public(k, o, n) for k, (o, n) in changes.items())
+    ctx.session.execute(insert(History), bulk_rows(actor=ctx.actor, entity=kind.entity, changes=(
+        (row.existing_id, row.account_id if row.account_id is not None else row.existing_id, k, o, n)
+        for k, (o, n) in public.items())))
+    ctx.result.updated += 1
+    return changes

@@ -1,0 +1,137 @@
+"""Import kind: EBRs, with the EBR each replaced and their linked opportunities (the four-latest rule)."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, insert, select
+
+from cstool.domain import ebr as rules
+from cstool.domain.fiscal import quarter_of
+from cstool.errors import CstoolError
+from cstool.services.history import record_changes
+from cstool.services.importing.base import (Column, Context, Kind, Row, day, insert_new, names_list, pick, text,
+                                            update_existing)
+from cstool.services.importing.refs import by_name_in_account, chunks, resolve_accounts
+from cstool.services.lookup import account_names
+from cstool.storage.models import Ebr, EbrOpportunity, Opportunity
+
+STATUS_ALIASES = {"held": "completed", "complete": "completed", "done": "completed", "canceled": "cancelled",
+                  "not-scheduled": "not-started", "new": "not-started", "planned": "scheduled"}
+OUTCOME_ALIASES = {"canceled": "cancelled", "partially": "partially-successful", "partial": "partially-successful",
+                   "partially-successful-ebr": "partially-successful", "successful-ebr": "successful",
+                   "unsuccessful-ebr": "unsuccessful", "none": "incomplete", "pending": "incomplete"}
+
+
+def _resolve(ctx: Context, rows: list[Row]) -> list[Row]:
+    from cstool.services.settings import get_setting
+
+    start_month = ctx.state.get("start_month") or ctx.state.setdefault(
+        "start_month", get_setting(ctx.session, "fiscal-year-start"))
+    settled = []
+    for r in rows:
+        try:
+            r.values["status"], r.values["outcome"] = rules.settle(r.values.get("status"), r.values.get("outcome"),
+                                                                   r.values.get("date"))
+            settled.append(r)
+        except CstoolError as exc:
+            ctx.error(r.line, exc.message)
+    rows = by_name_in_account(ctx, resolve_accounts(ctx, settled), Opportunity, "opportunities", many=True)
+    names = account_names(ctx.session, {r.account_id for r in rows})
+    existing: dict[tuple[int, str], int] = {}
+    for chunk in chunks(sorted({r.account_id for r in rows})):
+        for aid, name, eid in ctx.session.execute(
+            select(Ebr.account_id, func.lower(Ebr.name), Ebr.id).where(Ebr.account_id.in_(chunk)).order_by(Ebr.id)
+        ).all():
+            existing.setdefault((aid, name.casefold()), eid)
+    out = []
+    for r in rows:
+        if "name" not in r.values:
+            r.values["name"] = rules.default_name(names[r.account_id], quarter_of(r.values.get("date") or ctx.today,
+                                                                                  start_month))
+        key = (r.account_id, r.values["name"].casefold())
+        if not ctx.first_time(("ebr", key), r.line, f"an EBR named {r.values['name']!r} for this account appears "
+                                                    "twice in the file"):
+            continue
+        if key in existing:
+            if not ctx.update:
+                ctx.error(r.line, f"{r.values['name']!r} already exists for {names[r.account_id]} "
+                                  "(give --update to update it)")
+                continue
+            r.existing_id = existing[key]
+        out.append(r)
+    return out
+
+
+def _values(r: Row) -> dict:
+    return {"name": r.values["name"], "on_date": r.values.get("date"), "status": r.values["status"],
+            "outcome": r.values["outcome"], "notes": r.values.get("notes")}
+
+
+def _write(ctx: Context, rows: list[Row]) -> None:
+    for r in rows:
+        if r.existing_id is not None:
+            update_existing(ctx, EBRS, Ebr, r, {k: v for k, v in _values(r).items() if k != "name"})
+    insert_new(ctx, EBRS, [r for r in rows if r.existing_id is None],
+               lambda r: {**_values(r), "account_id": r.account_id, "replaces_id": None, "created_at": ctx.stamp,
+                          "updated_at": ctx.stamp},
+               snapshot=lambda r: {"name": r.values["name"], "date": r.values.get("date"), "status": r.values["status"]})
+    later = ctx.state.setdefault("later", [])
+    for r in rows:  # links and replacements may name EBRs further down the file: settled in _finish
+        if r.values.get("replaces") or r.refs.get("opportunities"):
+            later.append((r.line, r.existing_id, r.account_id, r.values.get("replaces"), r.refs.get("opportunities", [])))
+
+
+def _finish(ctx: Context) -> None:
+    session = ctx.session
+    for line, eid, aid, replaces, opp_ids in ctx.state.get("later", []):
+        if replaces:
+            found = session.scalars(select(Ebr.id).where(Ebr.account_id == aid, func.lower(Ebr.name) ==
+                                                         replaces.casefold(), Ebr.id != eid).order_by(Ebr.id)).first()
+            if found is None:
+                ctx.error(line, f"replaces: this account has no other EBR named {replaces!r}")
+            else:
+                e = session.get(Ebr, eid)
+                if e.replaces_id != found:
+                    record_changes(session, actor=ctx.actor, entity="ebr", entity_id=eid, account_id=aid,
+                                   changes={"replaces_id": (e.replaces_id, found)})
+                    e.replaces_id = found
+        for opp_id in opp_ids:
+            _link(ctx, line, eid, opp_id)
+    session.flush()
+
+
+def _link(ctx: Context, line: int, eid: int, opp_id: int) -> None:
+    session = ctx.session
+    opp = session.get(Opportunity, opp_id)
+    e = session.get(Ebr, eid)
+    cache = ctx.state.setdefault("eligible", {})
+    if opp_id not in cache:
+        held = session.execute(select(Ebr.id, Ebr.on_date).where(Ebr.account_id == opp.account_id,
+                                                                 Ebr.status == "completed")).all()
+        cache[opp_id] = rules.linkable(list(held), opp.close_date) if opp.close_date else []
+    problem = rules.link_problem(ebr_id=eid, ebr_account=e.account_id, status=e.status, on=e.on_date, opp_id=opp_id,
+                                 opp_account=opp.account_id, close_date=opp.close_date, eligible=cache[opp_id])
+    if problem:
+        ctx.error(line, f"opportunities: {opp.name!r}: {problem}")
+        return
+    if session.get(EbrOpportunity, (eid, opp_id)) is None:
+        session.execute(insert(EbrOpportunity), [{"ebr_id": eid, "opportunity_id": opp_id, "linked_at": ctx.stamp}])
+        record_changes(session, actor=ctx.actor, entity="ebr", entity_id=eid, account_id=e.account_id,
+                       changes={"opportunity": (None, opp_id)})
+
+
+EBRS = Kind(
+    "ebrs", "ebr", "ebr",
+    (
+        Column("account", ("Account Name",), text(200), required=True),
+        Column("name", ("EBR Name", "Executive Business Review Name"), text(300)),
+        Column("date", ("EBR Date", "Meeting Date", "on_date"), day),
+        Column("status", ("EBR Status",), pick(rules.STATUSES, STATUS_ALIASES)),
+        Column("outcome", ("EBR Outcome", "Result"), pick(rules.OUTCOMES, OUTCOME_ALIASES)),
+        Column("notes", ("Comments", "Description"), text(4000)),
+        Column("replaces", ("Replaces EBR", "Replaced EBR", "Rescheduled From"), text(300)),
+        Column("opportunities", ("Linked Opportunities", "Opportunity", "Opportunity Name"), names_list),
+    ),
+    _resolve, _write, finish=_finish,
+    aliases=("ebr", "executive-business-reviews"),
+    help="Account Name, EBR Name, Date, Status, Outcome, Notes, Replaces EBR, Linked Opportunities (names, ;)",
+)

@@ -1,0 +1,235 @@
+"""Whole tables in and out, as `export` writes them: export, restore, `--all` folders, store to store.
+
+A file whose header is exactly a table's columns (what `cstool export TABLE` writes) is restored as it
+is: ids kept, raw values (cents, hundredths, stored names), no history rows added (the history table
+travels with the rest).  `export_all`/`import_all` move every table through a folder; `copy_rows`
+moves them from one store to another.  Either way the rows go in foreign-key order inside the caller's
+one transaction, and PostgreSQL sequences are moved past the copied ids.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, Callable, TextIO
+
+import sqlalchemy as sa
+from sqlalchemy import func, insert, select
+from sqlmodel import Session
+
+from cstool.errors import Conflict, InvalidValue, RuleViolation
+from cstool.services.importing.base import BATCH, ImportResult, raw_batches, sync_sequences
+from cstool.storage.models import metadata
+
+TABLE_ALIASES = {"accounts": "account", "contacts": "contact", "opportunities": "opportunity",
+                 "onboardings": "onboarding", "activities": "activity", "tasks": "task", "ebrs": "ebr",
+                 "pses": "pse", "settings": "setting", "usage": "license_usage", "histories": "history",
+                 "license_usages": "license_usage", "ebr_opportunities": "ebr_opportunity",
+                 "pse_time_entries": "pse_time_entry", "pse_contacts": "pse_contact"}
+
+
+def tables() -> list[sa.Table]:
+    """Every table of the store in foreign-key order (parents first)."""
+    return [t for t in metadata.sorted_tables if t.name != "alembic_version"]
+
+
+def table_named(name: str) -> sa.Table | None:
+    key = name.strip().lower().replace("-", "_")
+    key = TABLE_ALIASES.get(key, key)
+    return metadata.tables.get(key) if key != "alembic_version" else None
+
+
+def is_table_file(table: sa.Table, header: list[str]) -> bool:
+    return sorted(h.strip() for h in header) == sorted(c.name for c in table.columns)
+
+
+# --- export -----------------------------------------------------------------------------------------------
+
+
+def _out(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat().replace("+00:00", "Z")
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def export_rows(session: Session, *, table: str, fmt: str, out: TextIO) -> int:
+    t = table_named(table)
+    if t is None:
+        raise InvalidValue("table", table, "use one of " + ", ".join(x.name for x in tables()))
+    columns = [c.name for c in t.columns]
+    result = session.execute(select(t).order_by(*t.primary_key.columns).execution_options(yield_per=2000))
+    count = 0
+    if fmt == "csv":
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(columns)
+        for row in result:
+            writer.writerow(["" if v is None else ("true" if v is True else "false" if v is False else _out(v))
+                             for v in row])
+            count += 1
+    elif fmt == "jsonl":
+        for row in result:
+            out.write(json.dumps({c: _out(v) for c, v in zip(columns, row)}, ensure_ascii=False) + "\n")
+            count += 1
+    else:
+        out.write("[")
+        for row in result:
+            out.write(("," if count else "") + "\n  " + json.dumps({c: _out(v) for c, v in zip(columns, row)},
+                                                                   ensure_ascii=False))
+            count += 1
+        out.write("\n]\n" if count else "]\n")
+    return count
+
+
+def export_all(session: Session, *, folder: str) -> dict[str, int]:
+    """Every table as FOLDER/<table>.csv, from one read transaction; never overwrites a file."""
+    path = Path(folder)
+    if path.exists() and not path.is_dir():
+        raise InvalidValue("folder", folder, "it is a file; give a folder (created when missing)")
+    targets = {t.name: path / f"{t.name}.csv" for t in tables()}
+    clash = [str(p) for p in targets.values() if p.exists()]
+    if clash:
+        raise Conflict(f"export: {clash[0]} already exists{' (and more)' if len(clash) > 1 else ''}; give an empty "
+                       "or new folder. Nothing was written.")
+    path.mkdir(parents=True, exist_ok=True)
+    counts = {}
+    for name, target in targets.items():
+        fd = os.open(target, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)  # history and settings are private
+        with os.fdopen(fd, "w", newline="", encoding="utf-8") as out:
+            counts[name] = export_rows(session, table=name, fmt="csv", out=out)
+    return counts
+
+
+# --- restore ----------------------------------------------------------------------------------------------
+
+
+def _python_type(column: sa.Column) -> type:
+    """The Python type behind a column, through SQLModel's decorators (AutoString, UTCDateTime)."""
+    return getattr(column.type, "impl_instance", column.type).python_type
+
+
+def _parser(column: sa.Column) -> Callable[[str], Any]:
+    kind = _python_type(column)
+    if kind is bool:
+        def boolean(v: str) -> bool:
+            key = v.strip().lower()
+            if key in ("true", "1", "t", "yes"):
+                return True
+            if key in ("false", "0", "f", "no"):
+                return False
+            raise ValueError("use true or false")
+        return boolean
+    if kind is int:
+        return lambda v: int(v.strip())
+    if kind is datetime:
+        return lambda v: datetime.fromisoformat(v.strip().replace("Z", "+00:00"))
+    if kind is date:
+        return lambda v: date.fromisoformat(v.strip())
+    return lambda v: v
+
+
+def restore_table(session: Session, table: sa.Table, path: str, result: ImportResult,
+                  progress: Callable[[int], None] | None = None) -> None:
+    """Rows of export's CSV for one table, as they are (ids kept); bad cells are bad rows by line."""
+    from cstool.services.importing.base import read_header
+
+    header = [h.strip() for h in read_header(path)]
+    if not is_table_file(table, header):
+        raise RuleViolation(f"import {table.name}: {path} does not have export's columns for {table.name} "
+                            f"({', '.join(c.name for c in table.columns)}); nothing was imported.")
+    columns = [(table.c[h], _parser(table.c[h])) for h in header]
+    for reader, batch in raw_batches(path, result, count_rows=True):
+        records = []
+        for line, cells in batch:
+            if len(cells) != len(columns):
+                result.error(line, f"{len(cells)} fields where the header has {len(columns)}")
+                continue
+            record = {}
+            for (column, parse), cell in zip(columns, cells):
+                if cell == "":
+                    if not column.nullable and _python_type(column) is not str:
+                        result.error(line, f"{column.name}: it may not be empty")
+                        break
+                    record[column.name] = None if column.nullable else ""
+                    continue
+                try:
+                    record[column.name] = parse(cell)
+                except ValueError as exc:
+                    result.error(line, f"{column.name}: {cell[:40]!r} is not accepted ({exc})")
+                    break
+            else:
+                records.append(record)
+        if records and not result.error_count:
+            session.execute(insert(table), records)
+            result.created += len(records)
+        if progress:
+            progress(reader.bytes)
+    sync_sequences(session, [table])
+
+
+def store_is_empty(session: Session) -> bool:
+    return all(session.scalar(select(func.count()).select_from(t)) == 0 for t in tables())
+
+
+def import_all(session: Session, *, folder: str, result: ImportResult,
+               progress: Callable[[int, int], None] | None = None) -> dict[str, int]:
+    """A folder written by `export --all` into an empty store, table by table in foreign-key order."""
+    path = Path(folder)
+    if not path.is_dir():
+        raise InvalidValue("folder", folder, "no such folder (give one written by `cstool export --all`)")
+    files = {t.name: path / f"{t.name}.csv" for t in tables()}
+    missing = [name for name, p in files.items() if not p.is_file()]
+    if missing:
+        raise RuleViolation(f"import --all: {folder} has no {', '.join(m + '.csv' for m in missing)}; give a folder "
+                            "written by `cstool export --all`. Nothing was imported.")
+    if not store_is_empty(session):
+        raise Conflict("import --all: the store is not empty; restore into a new store (cstool --db NEW.db "
+                       "import --all DIR). Nothing was imported.")
+    total = sum(p.stat().st_size for p in files.values())
+    done, counts = 0, {}
+    for t in tables():
+        part = ImportResult(kind=t.name, mode="table")
+        restore_table(session, t, str(files[t.name]), part,
+                      progress=(lambda b, d=done: progress(d + b, total)) if progress else None)
+        result.rows += part.rows
+        result.created += part.created
+        for line, reason in part.errors:
+            result.error(line, f"{t.name}.csv: {reason}")
+        result.error_count += part.error_count - len(part.errors)
+        if part.error_count:
+            break
+        done += files[t.name].stat().st_size
+        counts[t.name] = part.created
+    return counts
+
+
+def copy_rows(source: Session, target: Session, *, progress: Callable[[int, int], None] | None = None) -> dict[str, int]:
+    """Every row of every table from one store into another (empty) one, ids kept, in one target transaction."""
+    if not store_is_empty(target):
+        raise Conflict("db copy: the target store is not empty; copy into a new database. Nothing was changed.")
+    sizes = {t.name: source.scalar(select(func.count()).select_from(t)) for t in tables()}
+    total, done, counts = sum(sizes.values()), 0, {}
+    for t in tables():
+        batch: list[dict] = []
+        result = source.execute(select(t).order_by(*t.primary_key.columns).execution_options(yield_per=BATCH))
+        for row in result.mappings():
+            batch.append(dict(row))
+            if len(batch) >= BATCH:
+                target.execute(insert(t), batch)
+                done += len(batch)
+                batch = []
+                if progress:
+                    progress(done, total)
+        if batch:
+            target.execute(insert(t), batch)
+            done += len(batch)
+        counts[t.name] = sizes[t.name]
+        if progress:
+            progress(done, total)
+    sync_sequences(target, tables())
+    return counts
+
