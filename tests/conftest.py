@@ -164,3 +164,14 @@ def run_cstool(*args: str, env: dict | None = None, timeout: float = 120, **kw) 
         [sys.executable, "-m", "cstool", *args], capture_output=True, text=True, env=full_env, timeout=timeout,
         cwd=str(ROOT), **kw
     )
+
+
+@pytest.fixture
+def other_store(request, store, tmp_path) -> str:
+    """A second, empty store on the same engine as `store` (SQLite: a new file; PostgreSQL: a new database)."""
+    if not store.startswith("postgresql"):
+        return str(tmp_path / "other.db")
+    server = request.getfixturevalue("pg_server")
+    if server is None:
+        pytest.skip("a second database needs the throwaway server (CSTOOL_TEST_DATABASE_URL gives one database)")
+    return server.create_database(f"o{os.getpid()}_{next(_counter)}", template=request.getfixturevalue("pg_template"))

@@ -29,6 +29,15 @@ DATE_FIELDS = {
 }
 
 
+# An untouched placeholder: not started, and every one of these still empty (the purchase date may be
+# filled in from the opportunity when the placeholder is created).
+PLACEHOLDER_EMPTY = ("start_date", "first_engaged_date", "infra_ready_date", "first_value_date", "finish_date", "notes")
+
+
+def is_placeholder(status: str, values: dict) -> bool:
+    return status == "not-started" and all(values.get(k) is None for k in PLACEHOLDER_EMPTY)
+
+
 def check_dates(dates: dict[str, date | None], *, today: date) -> None:
     """Refuse an inconsistent set of milestone dates, naming the field."""
     latest = today + timedelta(days=1)

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
 from cstool.clock import today
 from cstool.domain.fields import slack_problem
-from cstool.domain.onboarding import PURCHASE_SLACK_DAYS
+from cstool.domain.onboarding import PLACEHOLDER_EMPTY, PURCHASE_SLACK_DAYS
 from cstool.domain.pse import ACTIVE_STATUSES, STALE_AFTER_DAYS, as_hours, stale_on_or_before
 from cstool.services.gemstones import rank_sql
 from cstool.services.records import iso
@@ -23,6 +24,7 @@ RULES = {
     "dates-out-of-order": "milestone dates contradict each other",
     "date-in-future": "a milestone date later than tomorrow",
     "survey-missing": "completed onboarding without its survey fields",
+    "placeholder-beside-completed": "untouched placeholder onboarding on an account that has a completed one",
     "ebr-date-passed": "scheduled EBR whose date has passed",
     "pse-over-budget": "engagement consumed more hours than scoped",
     "pse-stale-hours": f"active engagement with no hours update for {STALE_AFTER_DAYS} days",
@@ -73,6 +75,17 @@ def run_checks(session: Session) -> list[dict]:
     ).all():
         out.append(_finding("survey-missing", "onboarding", ob_id, name,
                             "completed without survey sent, survey received or experience score"))
+
+    done = aliased(Onboarding)
+    for ob_id, name in session.execute(
+        select(o.id, Account.name).join(Account, Account.id == o.account_id).where(
+            active, o.status == "not-started", *[getattr(o, k).is_(None) for k in PLACEHOLDER_EMPTY],
+            exists().where(done.account_id == o.account_id, done.status == "completed"))
+        .order_by(o.id)
+    ).all():
+        out.append(_finding("placeholder-beside-completed", "onboarding", ob_id, name,
+                            "an untouched not-started onboarding beside a completed one: start it, or fill it by "
+                            "importing the onboarding it stands for"))
 
     for e_id, e_name, on, name in session.execute(
         select(Ebr.id, Ebr.name, Ebr.on_date, Account.name).join(Account, Account.id == Ebr.account_id)

@@ -17,8 +17,7 @@ DATES = ("purchase_date", *MILESTONES)
 
 
 def is_placeholder(o) -> bool:
-    """An onboarding nobody has touched: not started, no milestone date, no notes (purchase may be filled in)."""
-    return o.status == "not-started" and all(getattr(o, k) is None for k in MILESTONES) and not o.notes
+    return rules.is_placeholder(o.status, {k: getattr(o, k) for k in rules.PLACEHOLDER_EMPTY})
 
 
 def _row_rules(ctx: Context, r: Row) -> None:

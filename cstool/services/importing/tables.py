@@ -142,6 +142,7 @@ def restore_table(session: Session, table: sa.Table, path: str, result: ImportRe
         raise RuleViolation(f"import {table.name}: {path} does not have export's columns for {table.name} "
                             f"({', '.join(c.name for c in table.columns)}); nothing was imported.")
     columns = [(table.c[h], _parser(table.c[h])) for h in header]
+    deferred = _Deferred(table)
     for reader, batch in raw_batches(path, result, count_rows=True):
         records = []
         for line, cells in batch:
@@ -164,11 +165,47 @@ def restore_table(session: Session, table: sa.Table, path: str, result: ImportRe
             else:
                 records.append(record)
         if records and not result.error_count:
-            session.execute(insert(table), records)
+            session.execute(insert(table), deferred.strip(records))
             result.created += len(records)
         if progress:
             progress(reader.bytes)
+    if not result.error_count:
+        deferred.apply(session)
     sync_sequences(session, [table])
+
+
+def _self_references(table: sa.Table) -> list[str]:
+    """Columns pointing at the same table (an EBR's replaces_id): set after every row is in."""
+    return [fk.parent.name for fk in table.foreign_keys if fk.column.table is table]
+
+
+class _Deferred:
+    """Holds self-referencing values back while rows go in, then sets them once every row exists."""
+
+    def __init__(self, table: sa.Table) -> None:
+        self.table = table
+        self.columns = _self_references(table)
+        self.later: list[dict] = []
+
+    def strip(self, records: list[dict]) -> list[dict]:
+        if not self.columns:
+            return records
+        out = []
+        for r in records:
+            held = {c: r[c] for c in self.columns if r.get(c) is not None}
+            if held:
+                self.later.append({"_id": r["id"], **held})
+                r = {**r, **{c: None for c in held}}
+            out.append(r)
+        return out
+
+    def apply(self, session: Session) -> None:
+        t = self.table
+        for column in self.columns:
+            pairs = [{"_id": x["_id"], "_v": x[column]} for x in self.later if column in x]
+            if pairs:
+                session.execute(sa.update(t).where(t.c.id == sa.bindparam("_id")).values({column: sa.bindparam("_v")}),
+                                pairs)
 
 
 def store_is_empty(session: Session) -> bool:
@@ -215,18 +252,20 @@ def copy_rows(source: Session, target: Session, *, progress: Callable[[int, int]
     total, done, counts = sum(sizes.values()), 0, {}
     for t in tables():
         batch: list[dict] = []
+        deferred = _Deferred(t)
         result = source.execute(select(t).order_by(*t.primary_key.columns).execution_options(yield_per=BATCH))
         for row in result.mappings():
             batch.append(dict(row))
             if len(batch) >= BATCH:
-                target.execute(insert(t), batch)
+                target.execute(insert(t), deferred.strip(batch))
                 done += len(batch)
                 batch = []
                 if progress:
                     progress(done, total)
         if batch:
-            target.execute(insert(t), batch)
+            target.execute(insert(t), deferred.strip(batch))
             done += len(batch)
+        deferred.apply(target)
         counts[t.name] = sizes[t.name]
         if progress:
             progress(done, total)
