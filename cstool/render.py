@@ -143,7 +143,11 @@ def _csv_cell(value: Any) -> Any:
     return value
 
 
-PLAIN_ABOVE_ROWS = 500  # Rich lays out about a thousand rows a second; beyond this, plain columns
+# Rich lays out about a thousand rows a second; beyond this many rows, plain aligned columns.  Off a
+# terminal (cron mail, a pipe) the cut is lower: nobody sees the box drawing there, and the morning
+# job's `task list --due 7d` should cost what its query costs.
+PLAIN_ABOVE_ROWS = 500
+PLAIN_ABOVE_ROWS_OFF_TERMINAL = 100
 
 
 def _plain_table(rows: list[list[str]], header: Sequence[str], title: str | None, right: list[bool]) -> None:
@@ -162,7 +166,8 @@ def _plain_table(rows: list[list[str]], header: Sequence[str], title: str | None
 
 def table(body: Iterable[Sequence[str]], header: Sequence[str], *, title: str | None = None, justify_numbers: bool = True) -> None:
     materialised = [list(r) for r in body]
-    if len(materialised) > PLAIN_ABOVE_ROWS:
+    limit = PLAIN_ABOVE_ROWS if sys.stdout.isatty() else PLAIN_ABOVE_ROWS_OFF_TERMINAL
+    if len(materialised) > limit:
         right = [bool(justify_numbers and all(_looks_numeric(r[i]) for r in materialised if r[i] != ""))
                  for i in range(len(header))]
         _plain_table(materialised, header, title, right)

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from cstool.cli.common import FormatOpt, notes, reading, writing
+from cstool.cli.common import FormatOpt, notes, querying, writing
 from cstool.render import Format, note
 from cstool import render
 
@@ -117,9 +117,9 @@ def list_(
     fmt: FormatOpt = Format.table,
 ) -> None:
     """List accounts, best gemstone first."""
-    from cstool.services.accounts import list_accounts
+    from cstool.queries.accounts import list_accounts
 
-    with reading(ctx) as session:
+    with querying(ctx) as session:
         data = list_accounts(session, include_archived=all_, gemstone=gemstone, csm=csm, segment=segment, limit=limit)
     render.rows(data, fmt, columns=LIST_COLUMNS, title="Accounts", empty="No accounts.")
 
@@ -131,8 +131,8 @@ def show(
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Everything known about one account: fields, gemstone and why, contacts, onboarding, tasks."""
-    from cstool.services.accounts import show_account
+    from cstool.queries.accounts import show_account
 
-    with reading(ctx) as session:
+    with querying(ctx) as session:
         data = show_account(session, ref=ref)
     render.record(data, fmt, title=data["name"], nested=CHILD_COLUMNS)

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from cstool import render
-from cstool.cli.common import FormatOpt, notes, reading, writing
+from cstool.cli.common import FormatOpt, notes, querying, writing
 from cstool.render import Format
 
 app = typer.Typer(no_args_is_help=True)
@@ -47,8 +47,8 @@ def list_(
     fmt: FormatOpt = Format.table,
 ) -> None:
     """The account's timeline, newest first."""
-    from cstool.services.timeline import list_activities
+    from cstool.queries.timeline import list_activities
 
-    with reading(ctx) as session:
+    with querying(ctx) as session:
         data = list_activities(session, account=account, type_=type_, since=since, limit=limit)
     render.rows(data, fmt, columns=COLUMNS, title=f"Timeline of {account}", empty="No activities.")

@@ -64,6 +64,13 @@ def writing(ctx: typer.Context):
 
 
 @contextmanager
+def querying(ctx: typer.Context):
+    """A read-only Core connection (the read path: no ORM, no SQLModel import)."""
+    with open_store(ctx) as store, store.query() as conn:
+        yield conn
+
+
+@contextmanager
 def reading(ctx: typer.Context):
     with open_store(ctx) as store, store.read() as session:
         yield session

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from cstool import render
-from cstool.cli.common import FormatOpt, reading, writing
+from cstool.cli.common import FormatOpt, querying, writing
 from cstool.render import Format, note
 
 app = typer.Typer(no_args_is_help=True)
@@ -18,7 +18,7 @@ def list_(ctx: typer.Context, fmt: FormatOpt = Format.table) -> None:
     """Every setting with its value and default."""
     from cstool.services.settings import setting_rows
 
-    with reading(ctx) as session:
+    with querying(ctx) as session:
         data = setting_rows(session)
     render.rows(data, fmt, title="Settings")
 
@@ -30,7 +30,7 @@ def get(ctx: typer.Context, key: Annotated[str, typer.Argument(help="Setting nam
     from cstool.services.settings import get_setting
 
     spec(key)  # refuse an unknown key before opening the store
-    with reading(ctx) as session:
+    with querying(ctx) as session:
         typer.echo(get_setting(session, key))
 
 

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from cstool import render
-from cstool.cli.common import FormatOpt, reading, writing
+from cstool.cli.common import FormatOpt, querying, writing
 from cstool.render import Format, note
 
 app = typer.Typer(no_args_is_help=True)
@@ -78,8 +78,8 @@ def list_(
     fmt: FormatOpt = Format.table,
 ) -> None:
     """List contacts."""
-    from cstool.services.crm import list_contacts
+    from cstool.queries.crm import list_contacts
 
-    with reading(ctx) as session:
+    with querying(ctx) as session:
         data = list_contacts(session, account=account)
     render.rows(data, fmt, columns=COLUMNS, title="Contacts", empty="No contacts.")

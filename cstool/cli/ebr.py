@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from cstool import render
-from cstool.cli.common import FormatOpt, notes, reading, writing
+from cstool.cli.common import FormatOpt, notes, querying, writing
 from cstool.render import Format
 
 app = typer.Typer(no_args_is_help=True)
@@ -19,7 +19,7 @@ COLUMNS = ["id", "account", "name", "date", "fiscal_quarter", "status", "outcome
 
 def _change(ctx: typer.Context, fmt: Format, service, **kwargs) -> None:
     from cstool.cli.common import change_and_show
-    from cstool.services.ebr import records
+    from cstool.queries.ebr import records
 
     change_and_show(ctx, fmt, service, lambda session, e: records(session, [e])[0], lambda r: f"EBR #{r['id']}",
                     **kwargs)
@@ -109,10 +109,10 @@ def list_(
     """List EBRs by date."""
     from cstool.clock import today
     from cstool.domain.fiscal import parse_fiscal_year
-    from cstool.services.ebr import list_ebrs
+    from cstool.queries.ebr import list_ebrs
     from cstool.services.settings import get_setting
 
-    with reading(ctx) as session:
+    with querying(ctx) as session:
         year = parse_fiscal_year(fy, start_month=get_setting(session, "fiscal-year-start"), today=today()) if fy else None
         data = list_ebrs(session, account=account, fy=year, status=status)
     render.rows(data, fmt, columns=COLUMNS, title="EBRs", empty="No EBRs.")
@@ -121,8 +121,8 @@ def list_(
 @app.command("show")
 def show(ctx: typer.Context, ref: Annotated[str, typer.Argument(help="EBR id or account.")], fmt: FormatOpt = Format.table) -> None:
     """One EBR."""
-    from cstool.services.ebr import find_ebr, records
+    from cstool.queries.ebr import ebr_row, records
 
-    with reading(ctx) as session:
-        (record,) = records(session, [find_ebr(session, ref, open_only=False)])
+    with querying(ctx) as session:
+        (record,) = records(session, [ebr_row(session, ref)])
     render.record(record, fmt, title=f"EBR #{record['id']}")

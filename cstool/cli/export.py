@@ -32,7 +32,7 @@ def export(
     move a whole store."""
     import sys
 
-    from cstool.cli.common import reading
+    from cstool.cli.common import querying
     from cstool.errors import InvalidValue
     from cstool.render import note
 
@@ -41,7 +41,7 @@ def export(
             raise InvalidValue("--all", all_dir, "give either TABLE or --all DIR, not both")
         from cstool.services.importing.tables import export_all
 
-        with reading(ctx) as session:
+        with querying(ctx) as session:
             counts = export_all(session, folder=all_dir)
         note(f"Wrote {len(counts)} tables ({sum(counts.values())} rows) to {all_dir}; restore with "
              f"`cstool --db NEW import --all {all_dir}`.")
@@ -50,5 +50,5 @@ def export(
         raise InvalidValue("table", "", "give a TABLE (e.g. account) or --all DIR")
     from cstool.services.importing.tables import export_rows
 
-    with reading(ctx) as session:
+    with querying(ctx) as session:
         export_rows(session, table=table, fmt=fmt.value, out=sys.stdout)

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from cstool import render
-from cstool.cli.common import FormatOpt, reading, writing
+from cstool.cli.common import FormatOpt, querying, writing
 from cstool.render import Format, note
 
 app = typer.Typer(no_args_is_help=True)
@@ -63,8 +63,8 @@ def recalc(
 @app.command("summary")
 def summary(ctx: typer.Context, fmt: FormatOpt = Format.table) -> None:
     """Accounts and iACV per gemstone."""
-    from cstool.services.gemstones import summary as gemstone_summary
+    from cstool.queries.accounts import gemstone_summary
 
-    with reading(ctx) as session:
+    with querying(ctx) as session:
         data = gemstone_summary(session)
     render.rows(data, fmt, columns=["gemstone", "rank", "accounts", "iacv"], title="Gemstones")

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from cstool import render
-from cstool.cli.common import FormatOpt, reading
+from cstool.cli.common import FormatOpt, querying
 from cstool.render import Format
 
 def history(
@@ -18,7 +18,7 @@ def history(
     """Every change to a record (for an account: to it and everything under it)."""
     from cstool.services.history import history_for
 
-    with reading(ctx) as session:
+    with querying(ctx) as session:
         data = history_for(session, ref)
     render.rows(data, fmt, columns=["at", "actor", "entity", "entity_id", "field", "old", "new"], title=f"History of {ref}",
                 empty="No changes recorded.")

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from cstool import render
-from cstool.cli.common import FormatOpt, reading
+from cstool.cli.common import FormatOpt, querying
 from cstool.render import Format
 
 app = typer.Typer(no_args_is_help=True)
@@ -27,10 +27,10 @@ def list_(
     """List onboardings with their milestone dates and TTE/TTFV/TTO."""
     from cstool.domain.fields import choice
     from cstool.domain.onboarding import STATUSES
-    from cstool.services.onboarding import list_onboardings
+    from cstool.queries.onboarding import list_onboardings
 
     status = choice("status", status, STATUSES) if status else None
-    with reading(ctx) as session:
+    with querying(ctx) as session:
         data = list_onboardings(session, account=account, status=status, open_only=open_only)
     render.rows(data, fmt, columns=LIST_COLUMNS, title="Onboardings", empty="No onboardings.")
 
@@ -157,8 +157,8 @@ def complete(
 @app.command("show")
 def show(ctx: typer.Context, ref: Ref, fmt: FormatOpt = Format.table) -> None:
     """One onboarding with its metrics, tasks and usage snapshots."""
-    from cstool.services.onboarding import onboarding_detail
+    from cstool.queries.onboarding import onboarding_detail
 
-    with reading(ctx) as session:
+    with querying(ctx) as session:
         data = onboarding_detail(session, ref=ref)
     render.record(data, fmt, title=f"Onboarding #{data['id']} ({data['account']})", nested=SHOW_NESTED)

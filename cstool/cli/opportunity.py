@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from cstool import render
-from cstool.cli.common import FormatOpt, reading, writing
+from cstool.cli.common import FormatOpt, querying, writing
 from cstool.render import Format, note
 
 app = typer.Typer(no_args_is_help=True)
@@ -58,9 +58,9 @@ def update(
 @app.command("show")
 def show(ctx: typer.Context, ref: Annotated[str, typer.Argument(help="Opportunity id (or unique name).")], fmt: FormatOpt = Format.table) -> None:
     """One opportunity."""
-    from cstool.services.crm import show_opportunity
+    from cstool.queries.crm import show_opportunity
 
-    with reading(ctx) as session:
+    with querying(ctx) as session:
         record = show_opportunity(session, ref=ref)
     render.record(record, fmt, title=record["name"])
 
@@ -73,8 +73,8 @@ def list_(
     fmt: FormatOpt = Format.table,
 ) -> None:
     """List opportunities, latest close date first."""
-    from cstool.services.crm import list_opportunities
+    from cstool.queries.crm import list_opportunities
 
-    with reading(ctx) as session:
+    with querying(ctx) as session:
         data = list_opportunities(session, account=account, stage=stage)
     render.rows(data, fmt, columns=COLUMNS, title="Opportunities", empty="No opportunities.")

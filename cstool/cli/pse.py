@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 import typer
 
 from cstool import render
-from cstool.cli.common import FormatOpt, reading
+from cstool.cli.common import FormatOpt, querying
 from cstool.render import Format
 
 app = typer.Typer(no_args_is_help=True)
@@ -78,7 +78,7 @@ def with_settings(func):
 
 def _change(ctx: typer.Context, fmt: Format, service, **kwargs) -> None:
     from cstool.cli.common import change_and_show
-    from cstool.services.pse import pse_records
+    from cstool.queries.pse import pse_records
 
     change_and_show(ctx, fmt, service, lambda session, p: pse_records(session, [p])[0],
                     lambda r: f"Engagement #{r['id']} {r['name']}", **kwargs)
@@ -175,9 +175,9 @@ def list_(
     fmt: FormatOpt = Format.table,
 ) -> None:
     """List engagements."""
-    from cstool.services.pse import list_pses
+    from cstool.queries.pse import list_pses
 
-    with reading(ctx) as session:
+    with querying(ctx) as session:
         data = list_pses(session, account=account, status=status)
     render.rows(data, fmt, columns=LIST_COLUMNS, title="Engagements", empty="No engagements.")
 
@@ -185,8 +185,8 @@ def list_(
 @app.command("show")
 def show(ctx: typer.Context, ref: Ref, fmt: FormatOpt = Format.table) -> None:
     """One engagement with every field and its derived figures."""
-    from cstool.services.pse import find_pse, pse_records
+    from cstool.queries.pse import pse_records, pse_row
 
-    with reading(ctx) as session:
-        (record,) = pse_records(session, [find_pse(session, ref)])
+    with querying(ctx) as session:
+        (record,) = pse_records(session, [pse_row(session, ref)])
     render.record(record, fmt, title=f"Engagement #{record['id']} {record['name']}")

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from cstool import render
-from cstool.cli.common import FormatOpt, reading
+from cstool.cli.common import FormatOpt, querying
 from cstool.render import Format
 
 app = typer.Typer(no_args_is_help=True)
@@ -85,12 +85,12 @@ def ttv_report(
     from cstool.clock import today
     from cstool.domain.fields import choice
     from cstool.domain.fiscal import parse_quarter
-    from cstool.services.reports import GROUPS, ttv_report as build
+    from cstool.queries.reports import GROUPS, ttv_report as build
     from cstool.services.settings import get_setting
 
     cohort = choice("cohort", cohort, ("achieved", "start"))
     by = choice("by", by, GROUPS) if by else None
-    with reading(ctx) as session:
+    with querying(ctx) as session:
         start_month = get_setting(session, "fiscal-year-start")
         q = parse_quarter(quarter, start_month=start_month, today=today())
         data = build(session, quarter=q, quarters=quarters, by=by, cohort=cohort)
@@ -117,9 +117,9 @@ def ttv_report(
 def onboarding_report(ctx: typer.Context, fmt: FormatOpt = Format.table) -> None:
     """Every open onboarding (and every completed one still waiting for its first value): status, age,
     days left to each goal (negative: overdue), next task, hold reason."""
-    from cstool.services.reports import onboarding_report as build
+    from cstool.queries.reports import onboarding_report as build
 
-    with reading(ctx) as session:
+    with querying(ctx) as session:
         data = build(session)
     if fmt is not Format.table:
         render.rows(data["rows"], fmt)
@@ -141,9 +141,9 @@ def engagement(
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Accounts to follow up: last contact older than N days (30 and 60 are the follow-up points)."""
-    from cstool.services.reports import engagement_report
+    from cstool.queries.reports import engagement_report
 
-    with reading(ctx) as session:
+    with querying(ctx) as session:
         data = engagement_report(session, days=days)
     render.rows(data, fmt, columns=["account", "csm", "last_contact_date", "days_since_contact", "follow_up"],
                 title=f"No contact for more than {days} days", empty="Every account was contacted recently.")
@@ -158,10 +158,10 @@ def ebr_report(
     """Per account: the cadence target for the year, held, declined, cancelled, upcoming, quarters with no EBR."""
     from cstool.clock import today
     from cstool.domain.fiscal import parse_fiscal_year
-    from cstool.services.ebr import ebr_report as build
+    from cstool.queries.ebr import ebr_report as build
     from cstool.services.settings import get_setting
 
-    with reading(ctx) as session:
+    with querying(ctx) as session:
         year = parse_fiscal_year(fy, start_month=get_setting(session, "fiscal-year-start"), today=today())
         data = build(session, fy=year)
     if fmt is Format.json:
@@ -187,8 +187,8 @@ def pse_report(
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Hours scoped, consumed and remaining; percent complete against hours burned; over-budget and stale flags."""
-    from cstool.services.pse import pse_report as build
+    from cstool.queries.pse import pse_report as build
 
-    with reading(ctx) as session:
+    with querying(ctx) as session:
         data = build(session, include_completed=not open_only)
     render.rows(data, fmt, title="Professional Services Engagements", empty="No engagements.")

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from cstool import render
-from cstool.cli.common import FormatOpt, reading, writing
+from cstool.cli.common import FormatOpt, querying, writing
 from cstool.render import Format, note
 
 app = typer.Typer(no_args_is_help=True)
@@ -24,9 +24,9 @@ def list_(
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Open tasks by due date (`task list --due 7d` is the morning cron mail)."""
-    from cstool.services.timeline import list_tasks
+    from cstool.queries.timeline import list_tasks
 
-    with reading(ctx) as session:
+    with querying(ctx) as session:
         data = list_tasks(session, due=due, csm=csm, account=account, include_done=all_)
     render.rows(data, fmt, columns=COLUMNS + (["done_date"] if all_ else []), title="Tasks", empty="No tasks.")
 

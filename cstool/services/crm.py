@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
 from sqlmodel import Session
 
 from cstool.domain import fields as f
 from cstool.domain.crm import CONTACT_FIELDS, opportunity_fields
-from cstool.errors import Conflict, NotFound
 from cstool.services.history import apply_changes, record_changes, record_created
-from cstool.services.lookup import as_id, account_names, find_account
+from cstool.services.lookup import find_named, account_names, find_account
 from cstool.services.records import contact_record, opportunity_record
 from cstool.storage.models import Contact, ContactCreate, Opportunity, OpportunityCreate
 
@@ -18,24 +16,8 @@ from cstool.storage.models import Contact, ContactCreate, Opportunity, Opportuni
 
 
 def _find(session: Session, model, label: str, ref: str, account_id: int | None):
-    """A record by id, or by name (any case) within an account; several of the same name: give the id."""
-    text = str(ref).strip()
-    where = " on that account." if account_id else "."
-    if as_id(text) is not None:
-        record = session.get(model, as_id(text))
-        if record is None or (account_id is not None and record.account_id != account_id):
-            raise NotFound(f"{label}: no {label} has id {text}{where}")
-        return record
-    query = select(model).where(func.lower(model.name) == text.lower())
-    if account_id is not None:
-        query = query.where(model.account_id == account_id)
-    matches = list(session.scalars(query))
-    if not matches:
-        raise NotFound(f"{label}: no {label} named {text!r}{where}")
-    if len(matches) > 1:
-        ids = ", ".join(str(m.id) for m in matches)
-        raise Conflict(f"{label}: {len(matches)} records are named {text!r} (ids {ids}); give the id.")
-    return matches[0]
+    """The ORM record (for a write) of the row `find_named` finds."""
+    return session.get(model, find_named(session, model.__table__, label, ref, account_id).id)
 
 
 def find_contact(session: Session, ref: str, *, account_id: int | None = None) -> Contact:
@@ -76,15 +58,6 @@ def remove_contact(session: Session, *, ref: str, actor: str) -> dict:
     return record
 
 
-def list_contacts(session: Session, *, account: str | None = None) -> list[dict]:
-    query = select(Contact)
-    if account is not None:
-        query = query.where(Contact.account_id == find_account(session, account).id)
-    rows = list(session.scalars(query.order_by(Contact.account_id, Contact.name)))
-    names = account_names(session, {c.account_id for c in rows})
-    return [contact_record(c, names[c.account_id]) for c in rows]
-
-
 # --- opportunities --------------------------------------------------------------
 
 
@@ -112,19 +85,3 @@ def update_opportunity(session: Session, *, ref: str, raw: dict, actor: str) -> 
     return opportunity_record(opp, account_names(session, {opp.account_id})[opp.account_id])
 
 
-def show_opportunity(session: Session, *, ref: str) -> dict:
-    opp = find_opportunity(session, ref)
-    return opportunity_record(opp, account_names(session, {opp.account_id})[opp.account_id])
-
-
-def list_opportunities(session: Session, *, account: str | None = None, stage: str | None = None) -> list[dict]:
-    from cstool.domain.crm import opportunity_stage
-
-    query = select(Opportunity)
-    if account is not None:
-        query = query.where(Opportunity.account_id == find_account(session, account).id)
-    if stage is not None:
-        query = query.where(Opportunity.stage == opportunity_stage(stage))
-    rows = list(session.scalars(query.order_by(Opportunity.close_date.desc().nulls_last(), Opportunity.id)))
-    names = account_names(session, {o.account_id for o in rows})
-    return [opportunity_record(o, names[o.account_id]) for o in rows]

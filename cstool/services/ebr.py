@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from datetime import date
 
 from sqlalchemy import delete, insert, select
@@ -12,61 +11,21 @@ from cstool.clock import now, today
 from cstool.domain import ebr as rules
 from cstool.domain import fields as f
 from cstool.domain.dates import parse_date
-from cstool.domain.fiscal import fiscal_year_bounds, quarter_of
+from cstool.domain.fiscal import quarter_of
 from cstool.domain.onboarding import check_dates
-from cstool.errors import Conflict, InvalidValue, NotFound, RuleViolation
+from cstool.errors import Conflict, InvalidValue, RuleViolation
 from cstool.services.crm import find_opportunity
 from cstool.services.history import apply_changes, record_changes, record_created
-from cstool.services.lookup import as_id, only_open, account_names, find_account
+from cstool.queries.ebr import ebr_row# noqa: F401  (records: what the ebr commands print)
+from cstool.services.lookup import as_id, find_account
 from cstool.services.records import iso
 from cstool.services.settings import get_setting
 from cstool.storage.models import Account, Ebr, EbrCreate, EbrOpportunity, Opportunity
 
 
-def ebr_record(e: Ebr, account_name: str, start_month: int, opportunity_ids: list[int]) -> dict:
-    return {
-        "id": e.id,
-        "account": account_name,
-        "account_id": e.account_id,
-        "name": e.name,
-        "date": iso(e.on_date),
-        "fiscal_quarter": quarter_of(e.on_date, start_month).label if e.on_date else None,
-        "status": e.status,
-        "outcome": e.outcome,
-        "notes": e.notes,
-        "replaces_id": e.replaces_id,
-        "opportunity_ids": opportunity_ids,
-    }
-
-
-def records(session: Session, ebrs: list[Ebr]) -> list[dict]:
-    start_month = get_setting(session, "fiscal-year-start")
-    names = account_names(session, {e.account_id for e in ebrs})
-    links: dict[int, list[int]] = {e.id: [] for e in ebrs}
-    if ebrs:
-        for ebr_id, opp_id in session.execute(
-            select(EbrOpportunity.ebr_id, EbrOpportunity.opportunity_id)
-            .where(EbrOpportunity.ebr_id.in_(list(links)))
-            .order_by(EbrOpportunity.opportunity_id)
-        ).all():
-            links[ebr_id].append(opp_id)
-    return [ebr_record(e, names[e.account_id], start_month, links[e.id]) for e in ebrs]
-
-
 def find_ebr(session: Session, ref: str, *, open_only: bool = True) -> Ebr:
-    """An EBR by id, or an account's one open EBR (several open: listed and refused)."""
-    text = str(ref).strip()
-    if as_id(text) is not None:
-        e = session.get(Ebr, as_id(text))
-        if e is None:
-            raise NotFound(f"ebr: no EBR has id {text}.")
-        return e
-    return only_open(
-        session, Ebr, account=find_account(session, text), is_open=Ebr.status.in_(rules.OPEN_STATUSES),
-        order_by=(Ebr.on_date.nulls_last(), Ebr.id), label="ebr", noun="EBR",
-        describe=lambda e: f"#{e.id} {e.name} ({e.status}, {iso(e.on_date) or 'no date'})",
-        hint=" (schedule one with `cstool ebr schedule`)",
-    )
+    """An EBR by id, or an account's one open EBR (several open: listed and refused), for a write."""
+    return session.get(Ebr, ebr_row(session, ref).id)
 
 
 def _change(session: Session, e: Ebr, values: dict, *, actor: str) -> None:
@@ -208,66 +167,3 @@ def link(session: Session, *, ref: str | None, opportunity: str, auto: bool, act
     return sorted(linked | {e.id}), [f"Linked EBR #{e.id} to opportunity #{opp.id} '{opp.name}'."]
 
 
-def list_ebrs(session: Session, *, account: str | None, fy: int | None, status: str | None) -> list[dict]:
-    query = select(Ebr)
-    if account:
-        query = query.where(Ebr.account_id == find_account(session, account).id)
-    if fy is not None:
-        first, last = fiscal_year_bounds(fy, get_setting(session, "fiscal-year-start"))
-        query = query.where(Ebr.on_date.between(first, last))
-    if status:
-        query = query.where(Ebr.status == f.choice("status", status, rules.STATUSES))
-    return records(session, list(session.scalars(query.order_by(Ebr.on_date.nulls_last(), Ebr.id))))
-
-
-def ebr_report(session: Session, *, fy: int) -> dict:
-    start_month = get_setting(session, "fiscal-year-start")
-    first, last = fiscal_year_bounds(fy, start_month)
-    now_day = today()
-    rows = session.execute(
-        select(Ebr.account_id, Ebr.on_date, Ebr.status, Ebr.outcome)
-        .join(Account, Account.id == Ebr.account_id)
-        .where(Account.archived_at.is_(None), Ebr.on_date.between(first, last))
-    ).all()
-    undated_open = Counter(session.scalars(
-        select(Ebr.account_id).join(Account, Account.id == Ebr.account_id)
-        .where(Account.archived_at.is_(None), Ebr.on_date.is_(None), Ebr.status.in_(rules.OPEN_STATUSES))
-    ))
-    accounts = {a.id: a for a in session.scalars(
-        select(Account).where(Account.archived_at.is_(None),
-                              (Account.ebr_cadence.in_(["quarterly", "semiannual", "annual"]))
-                              | Account.id.in_({r[0] for r in rows} | set(undated_open)))
-    )}
-    per: dict[int, Counter] = {aid: Counter() for aid in accounts}
-    covered: dict[int, set[str]] = {aid: set() for aid in accounts}
-    outcomes = Counter()
-    for aid, on, status, outcome in rows:
-        c = per[aid]
-        outcomes[outcome] += 1
-        if status == "completed":
-            c["held"] += 1
-            covered[aid].add(quarter_of(on, start_month).label)
-        elif status in ("declined", "cancelled"):
-            c[status] += 1
-        elif status in rules.OPEN_STATUSES:
-            covered[aid].add(quarter_of(on, start_month).label)
-            if on >= now_day:
-                c["upcoming"] += 1
-    out = []
-    for aid in sorted(accounts, key=lambda i: accounts[i].name_key):
-        a, c = accounts[aid], per[aid]
-        cadence = a.ebr_cadence or "none"
-        out.append({
-            "account": a.name,
-            "cadence": cadence,
-            "target": rules.CADENCE_TARGET[cadence],
-            "held": c["held"],
-            "declined": c["declined"],
-            "cancelled": c["cancelled"],
-            "upcoming": c["upcoming"] + undated_open.get(aid, 0),
-            "missing_quarters": rules.missing_quarters(fy, start_month, covered[aid], now_day),
-        })
-    totals = {k: sum(r[k] for r in out) for k in ("target", "held", "declined", "cancelled", "upcoming")}
-    totals["missing_quarters"] = sum(len(r["missing_quarters"]) for r in out)
-    return {"fiscal_year": fy, "start": iso(first), "end": iso(last), "rows": out, "totals": totals,
-            "outcomes": {o: outcomes.get(o, 0) for o in rules.OUTCOMES}}

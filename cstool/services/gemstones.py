@@ -9,7 +9,6 @@ from sqlmodel import Session
 
 from cstool.clock import now
 from cstool.domain import gemstones as g
-from cstool.domain.fields import from_cents
 from cstool.services.history import bulk_rows, record_changes
 from cstool.storage.models import Account, History
 
@@ -133,24 +132,3 @@ def recalc_all(session: Session, *, actor: str, dry_run: bool, only_ids: list[in
     return {"transitions": transitions, "onboardings_created": len(created), "dry_run": dry_run}
 
 
-def summary(session: Session) -> list[dict]:
-    rows = session.execute(
-        select(Account.gemstone, Account.gemstone_rank, func.count(), func.coalesce(func.sum(Account.iacv_cents), 0))
-        .where(Account.archived_at.is_(None))
-        .group_by(Account.gemstone, Account.gemstone_rank)
-        .order_by(Account.gemstone_rank)
-    ).all()
-    by_rank = {r[1]: r for r in rows}
-    out = []
-    for rank in range(1, g.NO_GEMSTONE_RANK + 1):
-        name = g.GEMSTONES[rank - 1] if rank <= len(g.GEMSTONES) else None
-        row = by_rank.get(rank)
-        out.append(
-            {
-                "gemstone": name,
-                "rank": rank,
-                "accounts": row[2] if row else 0,
-                "iacv": from_cents(int(row[3])) if row else 0,
-            }
-        )
-    return out

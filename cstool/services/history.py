@@ -7,12 +7,16 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Iterable
 
+from typing import TYPE_CHECKING
+
 from sqlalchemy import insert, or_, select
-from sqlmodel import Session
 
 from cstool.clock import now
 from cstool.domain.fields import from_cents
-from cstool.storage.models import History
+from cstool.storage.tables import history as History
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 
 def as_text(value: Any) -> str | None:
@@ -104,25 +108,24 @@ def bulk_rows(
 
 
 def history_rows(session: Session, *, entity: str, entity_id: int, include_account: bool) -> list[dict]:
-    query = select(History)
+    h = History.c
+    query = select(h.at, h.actor, h.entity, h.entity_id, h.field, h.old, h.new)
     if include_account:
-        query = query.where(
-            or_((History.entity == entity) & (History.entity_id == entity_id), History.account_id == entity_id)
-        )
+        query = query.where(or_((h.entity == entity) & (h.entity_id == entity_id), h.account_id == entity_id))
     else:
-        query = query.where(History.entity == entity, History.entity_id == entity_id)
-    query = query.order_by(History.at, History.id)
+        query = query.where(h.entity == entity, h.entity_id == entity_id)
+    query = query.order_by(h.at, h.id)
     return [
         {
-            "at": h.at.isoformat().replace("+00:00", "Z"),
-            "actor": h.actor,
-            "entity": h.entity,
-            "entity_id": h.entity_id,
-            "field": h.field,
-            "old": h.old,
-            "new": h.new,
+            "at": r.at.isoformat().replace("+00:00", "Z"),
+            "actor": r.actor,
+            "entity": r.entity,
+            "entity_id": r.entity_id,
+            "field": r.field,
+            "old": r.old,
+            "new": r.new,
         }
-        for h in session.scalars(query)
+        for r in session.execute(query)
     ]
 
 
@@ -132,12 +135,12 @@ ENTITIES = ("account", "contact", "opportunity", "onboarding", "activity", "task
 def history_for(session: Session, ref: str) -> list[dict]:
     """`ENTITY:ID` (e.g. onboarding:3) for one record; anything else is an account, with everything under it."""
     from cstool.errors import InvalidValue
-    from cstool.services.lookup import as_id, find_account
+    from cstool.services.lookup import account_row, as_id
 
     entity, _, ident = ref.partition(":")
     if ident and entity.strip().lower() in ENTITIES:
         if as_id(ident) is None:
             raise InvalidValue("ref", ref, "write ENTITY:ID with a numeric id, e.g. onboarding:3")
         return history_rows(session, entity=entity.strip().lower(), entity_id=as_id(ident), include_account=False)
-    account = find_account(session, ref)
+    account = account_row(session, ref)
     return history_rows(session, entity="account", entity_id=account.id, include_account=True)

@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import difflib
 
+from typing import TYPE_CHECKING
+
 from sqlalchemy import func, select
-from sqlmodel import Session
 
 from cstool.errors import Conflict, InvalidValue, NotFound
-from cstool.storage.models import Account
+from cstool.storage.tables import account as account_table
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from cstool.storage.models import Account
 
 
 MAX_ID = 2**63 - 1
@@ -29,48 +35,78 @@ def name_key(name: str) -> str:
 
 def suggestions(session: Session, ref: str, limit: int = 3) -> list[str]:
     key = name_key(ref)
-    names = dict(session.execute(select(Account.name_key, Account.name)).all())
+    a = account_table.c
+    names = dict(session.execute(select(a.name_key, a.name)).all())
     close = difflib.get_close_matches(key, list(names), n=limit, cutoff=0.6)
     if len(close) < limit and key:
         close += [k for k in names if key in k and k not in close][: limit - len(close)]
     return [names[k] for k in close]
 
 
-def find_account(session: Session, ref: str | int, *, for_update: bool = False) -> Account:
-    """An account by id or by name (any case); a miss suggests close names (exit 3)."""
+def account_row(session, ref: str | int):
+    """An account (a Core row) by id or by name (any case); a miss suggests close names (exit 3)."""
     text = str(ref).strip()
     if not text:
         raise InvalidValue("account", ref, "give an account name or id")
+    a = account_table.c
     if as_id(text) is not None:
-        account = session.get(Account, as_id(text), with_for_update=for_update or None)
-        if account is None:
+        row = session.execute(select(account_table).where(a.id == as_id(text))).first()
+        if row is None:
             raise NotFound(f"account: no account has id {text}.")
-        return account
-    query = select(Account).where(Account.name_key == name_key(text))
-    if for_update:  # a read-then-write: lock the row on PostgreSQL (SQLite already holds the write lock)
-        query = query.with_for_update()
-    account = session.scalars(query).first()
-    if account is None:
+        return row
+    row = session.execute(select(account_table).where(a.name_key == name_key(text))).first()
+    if row is None:
         close = suggestions(session, text)
         hint = f" Did you mean: {', '.join(close)}?" if close else ""
         raise NotFound(f"account: no account named {text!r}.{hint}")
-    return account
+    return row
+
+
+def find_account(session: Session, ref: str | int, *, for_update: bool = False) -> Account:
+    """The account as an ORM object, for a write (locked on PostgreSQL with for_update)."""
+    from cstool.storage.models import Account
+
+    found = account_row(session, ref)
+    return session.get(Account, found.id, with_for_update=for_update or None)
+
+
+def find_named(session, table, label: str, ref: str, account_id: int | None = None):
+    """A row of `table` by id, or by name (any case) within an account; several of the same name: give the id."""
+    text = str(ref).strip()
+    where = " on that account." if account_id else "."
+    c = table.c
+    if as_id(text) is not None:
+        row = session.execute(select(table).where(c.id == as_id(text))).first()
+        if row is None or (account_id is not None and row.account_id != account_id):
+            raise NotFound(f"{label}: no {label} has id {text}{where}")
+        return row
+    query = select(table).where(func.lower(c.name) == text.lower())
+    if account_id is not None:
+        query = query.where(c.account_id == account_id)
+    matches = session.execute(query.order_by(c.id)).all()
+    if not matches:
+        raise NotFound(f"{label}: no {label} named {text!r}{where}")
+    if len(matches) > 1:
+        ids = ", ".join(str(m.id) for m in matches)
+        raise Conflict(f"{label}: {len(matches)} records are named {text!r} (ids {ids}); give the id.")
+    return matches[0]
 
 
 def account_names(session: Session, ids: set[int]) -> dict[int, str]:
     if not ids:
         return {}
-    return dict(session.execute(select(Account.id, Account.name).where(Account.id.in_(ids))).all())
+    a = account_table.c
+    return dict(session.execute(select(a.id, a.name).where(a.id.in_(ids))).all())
 
 
 def count(session: Session, model) -> int:
     return session.scalar(select(func.count()).select_from(model)) or 0
 
 
-def only_open(session: Session, model, *, account: Account, is_open, order_by, label: str, describe, noun: str,
+def only_open(session: Session, table, *, account, is_open, order_by, label: str, describe, noun: str,
               hint: str = ""):
-    """An account's one open record of a kind; none is exit 3, several are listed and refused (exit 4)."""
-    open_ones = list(session.scalars(select(model).where(model.account_id == account.id, is_open).order_by(*order_by)))
+    """An account's one open record of a kind (a row of `table`); none is exit 3, several are listed and refused (exit 4)."""
+    open_ones = session.execute(select(table).where(table.c.account_id == account.id, is_open).order_by(*order_by)).all()
     if not open_ones:
         raise NotFound(f"{label}: {account.name} has no open {noun}{hint}.")
     if len(open_ones) > 1:

@@ -13,10 +13,10 @@ from cstool.clock import today as clock_today
 from cstool.domain import fields as f
 from cstool.domain import onboarding as rules
 from cstool.domain.dates import parse_date
-from cstool.errors import Conflict, NotFound, RuleViolation
+from cstool.errors import Conflict, RuleViolation
 from cstool.services.history import apply_changes, bulk_rows, record_changes, record_created
-from cstool.services.lookup import as_id, account_names, find_account
-from cstool.services.records import iso, onboarding_record, task_record
+from cstool.services.lookup import find_account
+from cstool.services.records import iso
 from cstool.services.settings import get_setting
 from cstool.storage.models import (
     Account,
@@ -128,51 +128,11 @@ def create_pending_onboardings_bulk(session: Session, *, account_ids: list[int],
     return created
 
 
-def list_onboardings(
-    session: Session, *, account: str | None = None, status: str | None = None, open_only: bool = False
-) -> list[dict]:
-    query = select(Onboarding)
-    if account is not None:
-        query = query.where(Onboarding.account_id == find_account(session, account).id)
-    if status is not None:
-        query = query.where(Onboarding.status == status)
-    if open_only:
-        query = query.where(Onboarding.status.in_(ONBOARDING_OPEN))
-    rows = list(session.scalars(query.order_by(Onboarding.id)))
-    names = account_names(session, {o.account_id for o in rows})
-    opp_ids = {o.opportunity_id for o in rows if o.opportunity_id}
-    opps = dict(session.execute(select(Opportunity.id, Opportunity.name).where(Opportunity.id.in_(opp_ids))).all()) if opp_ids else {}
-    return [onboarding_record(o, names[o.account_id], opps.get(o.opportunity_id)) for o in rows]
-
-
-# --- the lifecycle -------------------------------------------------------------
-
-
-
-
 def find_onboarding(session: Session, ref: str, *, open_only: bool = False) -> Onboarding:
-    """By onboarding id (digits), or by account name: its open onboarding, else its latest one."""
-    text = str(ref).strip()
-    if as_id(text) is not None:
-        onboarding = session.get(Onboarding, as_id(text))
-        if onboarding is None:
-            raise NotFound(f"onboarding: no onboarding has id {text}.")
-        if open_only and onboarding.status not in ONBOARDING_OPEN:
-            raise Conflict(f"onboarding: #{onboarding.id} is {onboarding.status}; only an open onboarding can do that.")
-        return onboarding
-    account = find_account(session, text)
-    onboarding = open_onboarding(session, account.id)
-    if onboarding is not None:
-        return onboarding
-    latest = session.scalars(
-        select(Onboarding).where(Onboarding.account_id == account.id).order_by(Onboarding.id.desc())
-    ).first()
-    if latest is None:
-        raise NotFound(f"onboarding: {account.name} has no onboarding (start one with `cstool onboarding start`).")
-    if open_only:  # it exists but is finished: the state does not allow it (exit 4), as with an id
-        raise Conflict(f"onboarding: {account.name} has no open onboarding; its latest, #{latest.id}, is "
-                       f"{latest.status}.")
-    return latest
+    """By onboarding id (digits), or by account name: its open onboarding, else its latest one (for a write)."""
+    from cstool.queries.onboarding import onboarding_row
+
+    return session.get(Onboarding, onboarding_row(session, ref, open_only=open_only).id)
 
 
 def _dates_of(o: Onboarding) -> dict[str, date | None]:
@@ -351,26 +311,6 @@ def complete_onboarding(
            actor=actor)
     tto = (finish_date - o.start_date).days
     return o, [f"Completed onboarding #{o.id} on {iso(finish_date)} (TTO {tto} days)."]
-
-
-def onboarding_detail(session: Session, *, ref: str) -> dict:
-    from cstool.services.reports import onboarding_standing
-
-    o = find_onboarding(session, ref)
-    names = account_names(session, {o.account_id})
-    opp = session.get(Opportunity, o.opportunity_id) if o.opportunity_id else None
-    record = onboarding_record(o, names[o.account_id], opp.name if opp else None)
-    record.update(onboarding_standing(session, o))
-    record["tasks"] = [
-        task_record(t, names[o.account_id])
-        for t in session.scalars(select(Task).where(Task.onboarding_id == o.id).order_by(Task.due_date, Task.id))
-    ]
-    record["usage"] = [
-        {"date": iso(u.on_date), "licenses": u.licenses, "active": u.active,
-         "active_pct": f.round1(100 * u.active / u.licenses)}
-        for u in session.scalars(select(LicenseUsage).where(LicenseUsage.onboarding_id == o.id).order_by(LicenseUsage.on_date))
-    ]
-    return record
 
 
 def note_engagement(session: Session, *, account_id: int, on: date, actor: str) -> str | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import insert, select
 from sqlmodel import Session
 
 from cstool.clock import now, today
@@ -12,12 +12,13 @@ from cstool.domain import fields as f
 from cstool.domain import pse as rules
 from cstool.domain.dates import parse_date
 from cstool.domain.onboarding import check_dates as check_not_future
-from cstool.errors import Conflict, InvalidValue, NotFound, RuleViolation
+from cstool.errors import Conflict, InvalidValue, RuleViolation
 from cstool.services.crm import find_contact, find_opportunity
 from cstool.services.history import apply_changes, record_changes, record_created
-from cstool.services.lookup import as_id, only_open, account_names, find_account, name_key
+from cstool.queries.pse import consumed, pse_row# noqa: F401  (pse_records: what pse commands print)
+from cstool.services.lookup import find_account, name_key
 from cstool.services.records import iso
-from cstool.storage.models import Opportunity, Pse, PseContact, PseCreate, PseTimeEntry
+from cstool.storage.models import Pse, PseContact, PseCreate, PseTimeEntry
 
 DATE_OPTIONS = {"kickoff": "kickoff_date", "expected_start": "expected_start_date",
                 "expected_completion": "expected_completion_date", "actual_start": "actual_start_date",
@@ -60,64 +61,9 @@ def parse_settings(raw: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
-def consumed(session: Session, ids: list[int]) -> dict[int, int]:
-    if not ids:
-        return {}
-    return dict(session.execute(
-        select(PseTimeEntry.pse_id, func.sum(PseTimeEntry.centihours)).where(PseTimeEntry.pse_id.in_(ids))
-        .group_by(PseTimeEntry.pse_id)
-    ).all())
-
-
-def pse_records(session: Session, items: list[Pse]) -> list[dict]:
-    ids = [p.id for p in items]
-    used = consumed(session, ids)
-    names = account_names(session, {p.account_id for p in items})
-    opps = dict(session.execute(select(Opportunity.id, Opportunity.name).where(
-        Opportunity.id.in_({p.opportunity_id for p in items}))).all()) if items else {}
-    contacts: dict[int, list[int]] = {i: [] for i in ids}
-    if ids:
-        for pid, cid in session.execute(select(PseContact.pse_id, PseContact.contact_id)
-                                        .where(PseContact.pse_id.in_(ids)).order_by(PseContact.contact_id)):
-            contacts[pid].append(cid)
-    out = []
-    for p in items:
-        spent = used.get(p.id, 0)
-        out.append({
-            "id": p.id, "account": names[p.account_id], "account_id": p.account_id,
-            "opportunity": opps.get(p.opportunity_id), "opportunity_id": p.opportunity_id, "name": p.name,
-            "owner": p.owner, "project_team": p.project_team, "engagement_type": p.engagement_type,
-            "success_criteria": p.success_criteria, "econtract_url": p.econtract_url, "sow_url": p.sow_url,
-            "collaboration_project_url": p.collaboration_project_url, "status": p.status,
-            "percent_complete": p.percent_complete, "notes": p.notes,
-            "scoped_hours": rules.as_hours(p.scoped_centihours), "hours_consumed": rules.as_hours(spent),
-            "remaining_hours": rules.as_hours(p.scoped_centihours - spent) if p.scoped_centihours is not None else None,
-            "hours_updated_date": iso(p.hours_updated_date), "approved": p.approved, "approver": p.approver,
-            "passive_acceptance_language": p.passive_acceptance_language, "signed_acceptance": p.signed_acceptance,
-            "passive_acceptance_used": p.passive_acceptance_used, "customer_signoff": p.customer_signoff,
-            "kickoff_date": iso(p.kickoff_date), "expected_start_date": iso(p.expected_start_date),
-            "expected_completion_date": iso(p.expected_completion_date),
-            "expected_length_days": rules.length_days(p.expected_start_date, p.expected_completion_date),
-            "actual_start_date": iso(p.actual_start_date), "completed_date": iso(p.completed_date),
-            "actual_length_days": rules.length_days(p.actual_start_date, p.completed_date),
-            "contact_ids": contacts[p.id],
-        })
-    return out
-
-
 def find_pse(session: Session, ref: str) -> Pse:
-    """By id, by its (unique) name, or an account's one open engagement."""
-    text = str(ref).strip()
-    if as_id(text) is not None:
-        p = session.get(Pse, as_id(text), with_for_update=True)
-        if p is None:
-            raise NotFound(f"pse: no engagement has id {text}.")
-        return p
-    p = session.scalars(select(Pse).where(Pse.name_key == name_key(text))).first()
-    if p is not None:
-        return p
-    return only_open(session, Pse, account=find_account(session, text), is_open=Pse.status != "completed",
-                     order_by=(Pse.id,), label="pse", noun="engagement", describe=lambda p: f"#{p.id} {p.name} ({p.status})")
+    """By id, by its (unique) name, or an account's one open engagement; locked for the write."""
+    return session.get(Pse, pse_row(session, ref).id, with_for_update=True)
 
 
 def _state(p: Pse) -> dict:
@@ -233,40 +179,5 @@ def add_contact(session: Session, *, ref: str, contact: str, actor: str) -> tupl
     record_changes(session, actor=actor, entity="pse", entity_id=p.id, account_id=p.account_id,
                    changes={"contact": (None, c.name)})
     return p, [f"Added {c.name} to engagement #{p.id}."]
-
-
-def list_pses(session: Session, *, account: str | None, status: str | None) -> list[dict]:
-    query = select(Pse)
-    if account:
-        query = query.where(Pse.account_id == find_account(session, account).id)
-    if status:
-        query = query.where(Pse.status == f.choice("status", status, rules.STATUSES))
-    return pse_records(session, list(session.scalars(query.order_by(Pse.id))))
-
-
-def pse_report(session: Session, *, include_completed: bool = True) -> list[dict]:
-    items = list(session.scalars(select(Pse).order_by(Pse.status == "completed", Pse.name_key)))
-    if not include_completed:
-        items = [p for p in items if p.status != "completed"]
-    base = today()
-    used = consumed(session, [p.id for p in items])
-    out = []
-    for r, p in zip(pse_records(session, items), items):
-        spent = used.get(p.id, 0)
-        scoped = p.scoped_centihours
-        out.append({
-            "name": r["name"], "account": r["account"], "status": r["status"], "scoped_hours": r["scoped_hours"],
-            "hours_consumed": r["hours_consumed"], "remaining_hours": r["remaining_hours"],
-            "percent_complete": r["percent_complete"],
-            "hours_burned_pct": f.round1(100 * spent / scoped) if scoped else None,
-            "over_budget": scoped is not None and spent > scoped,
-            "stale_hours": rules.is_stale(p.status, p.hours_updated_date, base),
-            "expected_length_days": r["expected_length_days"], "actual_length_days": r["actual_length_days"],
-        })
-    return out
-
-
-def pses_of_account(session: Session, account_id: int) -> list[dict]:
-    return pse_records(session, list(session.scalars(select(Pse).where(Pse.account_id == account_id).order_by(Pse.id))))
 
 

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import re
-from datetime import date, timedelta
 
-from sqlalchemy import func, select
 from sqlmodel import Session
 
 from cstool.clock import now, today
@@ -18,7 +15,7 @@ from cstool.services.history import record_changes, record_created
 from cstool.services.lookup import as_id, account_names, find_account
 from cstool.services.onboarding import note_engagement
 from cstool.services.records import activity_record, iso, task_record
-from cstool.storage.models import Account, Activity, ActivityCreate, Contact, Opportunity, Task, TaskCreate
+from cstool.storage.models import Activity, ActivityCreate, Task, TaskCreate
 
 
 def log_activity(
@@ -53,65 +50,6 @@ def log_activity(
             events.append(engaged)
     return activity_record(activity, acc.name, contact_row.name if contact_row else None,
                            opp_row.name if opp_row else None), events
-
-
-def list_activities(session: Session, *, account: str, type_: str | None = None, since: str | None = None,
-                    limit: int | None = None) -> list[dict]:
-    acc = find_account(session, account)
-    query = select(Activity, Contact.name, Opportunity.name).outerjoin(Contact, Contact.id == Activity.contact_id) \
-        .outerjoin(Opportunity, Opportunity.id == Activity.opportunity_id).where(Activity.account_id == acc.id)
-    if type_:
-        query = query.where(Activity.type == f.choice("type", type_, ACTIVITY_TYPES))
-    if since:
-        query = query.where(Activity.on_date >= parse_date(since, field="since"))
-    query = query.order_by(Activity.on_date.desc(), Activity.id.desc())
-    if limit:
-        query = query.limit(limit)
-    return [activity_record(a, acc.name, c, o) for a, c, o in session.execute(query).all()]
-
-
-# --- tasks --------------------------------------------------------------------------
-
-_WINDOW = re.compile(r"^\+?(\d{1,4})([dw])$")
-
-
-def due_window(raw: str | None, *, base: date) -> date | None:
-    """`--due` values: 'today' (due by today, overdue included), '7d', '2w', or a date."""
-    if raw is None:
-        return None
-    text = raw.strip().lower()
-    if text in ("", "today", "now"):
-        return base
-    if m := _WINDOW.match(text):
-        n = int(m.group(1)) * (7 if m.group(2) == "w" else 1)
-        return base + timedelta(days=n)
-    try:
-        return parse_date(raw, field="due", today=base)
-    except InvalidValue:
-        raise InvalidValue("due", raw, "use today, 7d, 2w or a date (tasks due by then, overdue included)") from None
-
-
-def list_tasks(session: Session, *, due: str | None = None, csm: str | None = None, account: str | None = None,
-               include_done: bool = False) -> list[dict]:
-    query = select(Task, Account.name).join(Account, Account.id == Task.account_id).where(Account.archived_at.is_(None))
-    if not include_done:
-        query = query.where(Task.done_date.is_(None))
-    limit = due_window(due, base=today())
-    if limit is not None:
-        query = query.where(Task.due_date <= limit)
-    if csm:
-        query = query.where(func.lower(func.coalesce(Task.owner, Account.csm)) == csm.strip().lower())
-    if account:
-        query = query.where(Task.account_id == find_account(session, account).id)
-    query = query.order_by(Task.due_date, Task.id)
-    out = []
-    base = today()
-    for task, name in session.execute(query).all():
-        row = task_record(task, name)
-        latest = task.window_end_date or task.due_date
-        row["overdue"] = task.done_date is None and latest < base
-        out.append(row)
-    return out
 
 
 def add_task(session: Session, *, account: str, title: str, due: str, owner: str | None, actor: str) -> dict:

@@ -10,7 +10,7 @@ from cstool.errors import CstoolError, RuleViolation
 from cstool.services.importing.base import (Column, Context, Kind, Row, boolean, count, day, insert_new, pick, text,
                                             update_existing)
 from cstool.services.importing.refs import by_name_in_account, chunks, resolve_accounts
-from cstool.storage.models import LicenseUsage, ONBOARDING_OPEN, Onboarding, Opportunity
+from cstool.storage.models import ONBOARDING_OPEN, Onboarding, Opportunity
 
 MILESTONES = ("start_date", "first_engaged_date", "infra_ready_date", "first_value_date", "finish_date")
 DATES = ("purchase_date", *MILESTONES)

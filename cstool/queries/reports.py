@@ -11,26 +11,28 @@ from collections import Counter, defaultdict
 from datetime import date
 
 from sqlalchemy import and_, func, or_, select
-from sqlmodel import Session
 
 from cstool.clock import today as clock_today
 from cstool.domain import ttv
 from cstool.domain.fiscal import FiscalQuarter
 from cstool.domain.gemstones import RANKS
+from cstool.queries.onboarding import OPEN as ONBOARDING_OPEN
 from cstool.services.records import iso
 from cstool.services.settings import all_settings
-from cstool.storage.models import Account, Activity, Onboarding, ONBOARDING_OPEN, Task
+from cstool.storage import tables as t
+
+Account, Onboarding, Activity, Task = t.account.c, t.onboarding.c, t.activity.c, t.task.c
 
 GROUPS = ("csm", "segment", "gemstone")
 NO_GROUP = "(none)"
 
 
-def goals(session: Session) -> dict[str, int]:
+def goals(session) -> dict[str, int]:
     values = all_settings(session)
     return {m: values[ttv.GOAL_SETTINGS[m]] for m in ttv.METRICS}
 
 
-def _quarter_rows(session: Session, q: FiscalQuarter, *, today: date, cohort: str, by: str | None) -> list[dict]:
+def _quarter_rows(session, q: FiscalQuarter, *, today: date, cohort: str, by: str | None) -> list[dict]:
     o = Onboarding
     asof = min(q.end, today)
     if cohort == "start":
@@ -45,7 +47,7 @@ def _quarter_rows(session: Session, q: FiscalQuarter, *, today: date, cohort: st
     columns = [o.start_date, o.purchase_date, o.first_engaged_date, o.first_value_date, o.finish_date, o.status]
     if group_col is not None:
         columns.append(group_col.label("grp"))
-    query = select(*columns).join(Account, Account.id == o.account_id).where(Account.archived_at.is_(None), scope)
+    query = select(*columns).join(t.account, Account.id == o.account_id).where(Account.archived_at.is_(None), scope)
     keys = ["start_date", "purchase_date", "first_engaged_date", "first_value_date", "finish_date", "status", "grp"]
     return [dict(zip(keys, r)) for r in session.execute(query).all()]
 
@@ -73,7 +75,7 @@ def _summaries(rows: list[dict], q: FiscalQuarter, *, today: date, cohort: str, 
 
 
 def ttv_report(
-    session: Session, *, quarter: FiscalQuarter, quarters: int = 1, by: str | None = None, cohort: str = "achieved",
+    session, *, quarter: FiscalQuarter, quarters: int = 1, by: str | None = None, cohort: str = "achieved",
     today: date | None = None,
 ) -> dict | list[dict]:
     today = today or clock_today()
@@ -124,7 +126,7 @@ def standing_fields(row: dict, *, today: date, goal: dict[str, int]) -> dict:
     return out
 
 
-def onboarding_standing(session: Session, o, *, today: date | None = None) -> dict:
+def onboarding_standing(session, o, *, today: date | None = None) -> dict:
     """`standing_fields` for one onboarding row object (onboarding show, account show)."""
     row = {k: getattr(o, k) for k in _STANDING_KEYS}
     return standing_fields(row, today=today or clock_today(), goal=goals(session))
@@ -133,7 +135,7 @@ def onboarding_standing(session: Session, o, *, today: date | None = None) -> di
 _STANDING_KEYS = ("status", "start_date", "purchase_date", "first_engaged_date", "first_value_date", "finish_date")
 
 
-def onboarding_report(session: Session, *, today: date | None = None) -> dict:
+def onboarding_report(session, *, today: date | None = None) -> dict:
     """Every open onboarding, and every completed one whose first value is still pending (SPEC 5)."""
     today = today or clock_today()
     goal = goals(session)
@@ -142,7 +144,7 @@ def onboarding_report(session: Session, *, today: date | None = None) -> dict:
                           o.start_date.is_not(None))
     query = (
         select(o.id, *[getattr(o, k) for k in _STANDING_KEYS], o.owner, o.delay_reason, Account.name, Account.csm)
-        .join(Account, Account.id == o.account_id)
+        .join(t.account, Account.id == o.account_id)
         .where(Account.archived_at.is_(None), or_(o.status.in_(ONBOARDING_OPEN), awaiting_value))
         .order_by(o.start_date.is_(None), o.start_date, Account.name_key)
     )
@@ -198,7 +200,7 @@ def onboarding_report(session: Session, *, today: date | None = None) -> dict:
 # --- engagement -------------------------------------------------------------------------
 
 
-def engagement_report(session: Session, *, days: int, today: date | None = None) -> list[dict]:
+def engagement_report(session, *, days: int, today: date | None = None) -> list[dict]:
     """Active accounts whose last contact is older than `days` (or who were never contacted)."""
     today = today or clock_today()
     last = (
@@ -208,7 +210,7 @@ def engagement_report(session: Session, *, days: int, today: date | None = None)
     )
     cutoff = date.fromordinal(today.toordinal() - days)
     rows = session.execute(
-        select(Account.name, Account.csm, last.c.last)
+        select(Account.name, Account.csm, last.c.last).select_from(t.account)
         .outerjoin(last, last.c.account_id == Account.id)
         .where(Account.archived_at.is_(None), or_(last.c.last.is_(None), last.c.last < cutoff))
         .order_by(last.c.last.is_not(None), last.c.last, Account.name_key)
