@@ -123,7 +123,8 @@ def recalc_all(session: Session, *, actor: str, dry_run: bool, only_ids: list[in
         )
         for start in range(0, len(history), 5000):
             session.execute(insert(History.__table__), history[start : start + 5000])
-        created = create_pending_onboardings_bulk(session, account_ids=[t["account_id"] for t in qualifying], actor=actor)
+        created = create_pending_onboardings_bulk(session, account_ids=[t["account_id"] for t in qualifying],
+                                                  actor=actor)
         for t in transitions:
             t["onboarding_created"] = t["account_id"] in created
     elif dry_run:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from sqlalchemy import and_, exists, insert, select
+from sqlalchemy import and_, case, exists, func, insert, literal, null, select
 from sqlmodel import Session
 
 from cstool.clock import now
@@ -14,10 +14,11 @@ from cstool.domain import fields as f
 from cstool.domain import onboarding as rules
 from cstool.domain.dates import parse_date
 from cstool.errors import Conflict, RuleViolation
-from cstool.services.history import apply_changes, bulk_rows, record_changes, record_created
+from cstool.services.history import apply_changes, record_changes, record_created
 from cstool.services.lookup import find_account
 from cstool.services.records import iso
 from cstool.services.settings import get_setting
+from cstool.storage.bulk import json_text
 from cstool.storage.models import (
     Account,
     History,
@@ -37,7 +38,7 @@ def team_snapshot(account: Account) -> str:
         for role, name in (("csm", account.csm), ("sa", account.sa), ("owner", account.owner))
         if name
     ]
-    return json.dumps(team)
+    return json.dumps(team, ensure_ascii=False)
 
 
 def latest_closed_won(session: Session, account_id: int) -> Opportunity | None:
@@ -76,10 +77,24 @@ def create_pending_onboarding(session: Session, *, account: Account, actor: str)
     return onboarding
 
 
-def create_pending_onboardings_bulk(session: Session, *, account_ids: list[int], actor: str) -> dict[int, int]:
-    """Set-based twin of create_pending_onboarding; returns {account_id: onboarding_id}."""
-    created: dict[int, int] = {}
+def team_sql():
+    """`team_snapshot` in SQL: the same JSON text, built from the account's CSM, SA and owner."""
+    def member(role: str, column):
+        present = column.is_not(None) & (column != "")
+        return case((present, literal(f'{{"role": "{role}", "name": ') + json_text(column) + literal("}, ")),
+                    else_=literal(""))
+
+    members = member("csm", Account.csm) + member("sa", Account.sa) + member("owner", Account.owner)
+    return literal("[") + func.rtrim(members, ", ") + literal("]")
+
+
+def create_pending_onboardings_bulk(session: Session, *, actor: str, account_ids: list[int] | None = None,
+                                    where=None) -> dict[int, int]:
+    """Set-based twin of create_pending_onboarding (INSERT ... SELECT, history likewise) for the accounts
+    given by id or by a condition on the account table; returns {account_id: onboarding_id}."""
     stamp = now()
+    table = Onboarding.__table__
+    stamp_type = table.c.created_at.type
 
     def latest(column):
         return (
@@ -92,40 +107,32 @@ def create_pending_onboardings_bulk(session: Session, *, account_ids: list[int],
         )
 
     has_open = exists().where(and_(Onboarding.account_id == Account.id, Onboarding.status.in_(ONBOARDING_OPEN)))
-    table = Onboarding.__table__
-    for start in range(0, len(account_ids), 2000):
-        chunk = account_ids[start : start + 2000]
-        candidates = session.execute(
-            select(Account.id, latest(Opportunity.id), latest(Opportunity.close_date), Account.csm, Account.sa,
-                   Account.owner).where(Account.id.in_(chunk), ~has_open)
-        ).all()
-        if not candidates:
-            continue
-        rows = [
-            {
-                "account_id": aid,
-                "opportunity_id": opp_id,
-                "owner": csm,
-                "team": json.dumps([{"role": r, "name": n} for r, n in (("csm", csm), ("sa", sa), ("owner", owner)) if n]),
-                "status": "not-started",
-                "purchase_date": close,
-                "created_at": stamp,
-                "updated_at": stamp,
-            }
-            for aid, opp_id, close, csm, sa, owner in candidates
-        ]
-        session.execute(insert(table), rows)  # executemany; the ids come back by account (one open each)
-        created.update(dict(session.execute(
-            select(Onboarding.account_id, Onboarding.id).where(
-                Onboarding.account_id.in_([r["account_id"] for r in rows]), Onboarding.status.in_(ONBOARDING_OPEN))
-        ).all()))
+    conditions = [where] if where is not None else [Account.id.in_(account_ids[i:i + 2000])
+                                                    for i in range(0, len(account_ids or []), 2000)]
+    before = session.scalar(select(func.coalesce(func.max(Onboarding.id), 0)))
+    conn = session.connection()
+    for condition in conditions:
+        conn.execute(insert(table).from_select(
+            ["account_id", "opportunity_id", "owner", "team", "status", "purchase_date", "created_at", "updated_at"],
+            select(Account.id, latest(Opportunity.id), Account.csm, team_sql(), literal("not-started"),
+                   latest(Opportunity.close_date), literal(stamp, stamp_type), literal(stamp, stamp_type))
+            .where(condition, ~has_open).order_by(Account.id)))
+    created = dict(conn.execute(select(Onboarding.account_id, Onboarding.id).where(Onboarding.id > before)).all())
     if created:
-        session.execute(
-            insert(History.__table__),
-            bulk_rows(actor=actor, entity="onboarding",
-                      changes=((oid, aid, "(created)", None, '{"status": "not-started"}') for aid, oid in created.items())),
-        )
+        record_created_bulk(session, table, entity="onboarding", after=before, actor=actor,
+                            snapshot='{"status": "not-started"}')
     return created
+
+
+def record_created_bulk(session: Session, table, *, entity: str, after: int, actor: str, snapshot: str,
+                        account_of=None) -> None:
+    """One `(created)` history row for every row of `table` with an id above `after`: one INSERT ... SELECT."""
+    h = History.__table__
+    account = account_of if account_of is not None else (table.c.account_id if "account_id" in table.c else table.c.id)
+    session.connection().execute(insert(h).from_select(
+        ["at", "actor", "entity", "entity_id", "account_id", "field", "old", "new"],
+        select(literal(now(), h.c.at.type), literal(actor), literal(entity), table.c.id, account,
+               literal("(created)"), null(), literal(snapshot)).where(table.c.id > after).order_by(table.c.id)))
 
 
 def find_onboarding(session: Session, ref: str, *, open_only: bool = False) -> Onboarding:
@@ -198,7 +205,7 @@ def start_onboarding(
     if owner:
         snapshot = [m for m in snapshot if m["role"] != "csm"] + [{"role": "csm", "name": owner}]
         snapshot.sort(key=lambda m: ("csm", "sa", "owner").index(m["role"]))
-    values["team"] = json.dumps(snapshot)
+    values["team"] = json.dumps(snapshot, ensure_ascii=False)
     _apply(session, o, values, actor=actor)
     session.flush()
     count = _create_playbook(session, o, owner)

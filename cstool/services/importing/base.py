@@ -17,9 +17,9 @@ are read once; a larger file is read again for the write pass and memory stays f
 from __future__ import annotations
 
 import csv
-import json
 import os
 import re
+from operator import itemgetter
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Callable, Iterator, TextIO
@@ -167,6 +167,7 @@ class Kind:
     finish: Callable[[Context], None] | None = None
     aliases: tuple[str, ...] = ()
     help: str = ""
+    history_account: Callable | None = None  # the account of a row, in SQL, when the table has no account_id
 
     def header_map(self, header: list[str], result: ImportResult) -> dict[int, Column]:
         known: dict[str, Column] = {}
@@ -198,10 +199,10 @@ class Kind:
 class Reader:
     """CSV records with the line each starts on, and the bytes read so far (for a progress bar)."""
 
-    def __init__(self, stream: TextIO) -> None:
+    def __init__(self, stream: TextIO, *, count_bytes: bool = True) -> None:
         self.bytes = 0
         self._stream = stream
-        self.reader = csv.reader(self._lines())
+        self.reader = csv.reader(self._lines() if count_bytes else stream)
 
     def _lines(self) -> Iterator[str]:
         for line in self._stream:
@@ -237,16 +238,17 @@ def read_header(path: str) -> list[str]:
             raise RuleViolation(f"import: {path} is not a readable UTF-8 CSV ({exc}); nothing was imported.") from None
 
 
-def raw_batches(path: str, result: ImportResult, *, count_rows: bool) -> Iterator[tuple[Reader, list[tuple[int, list[str]]]]]:
+def raw_batches(path: str, result: ImportResult, *, count_rows: bool,
+                count_bytes: bool = True) -> Iterator[tuple[Reader, list[tuple[int, list[str]]]]]:
     """(reader, [(line, cells)]) in batches, header skipped, blank lines dropped; unreadable text is a bad row."""
     with open_csv(path) as stream:
-        reader = Reader(stream)
+        reader = Reader(stream, count_bytes=count_bytes)
         records = reader.records()
         batch: list[tuple[int, list[str]]] = []
         try:
             next(records)
             for line, record in records:
-                if not any(cell.strip() for cell in record):
+                if not "".join(record).strip():  # a blank line, or only empty cells
                     continue
                 if count_rows:
                     result.rows += 1
@@ -262,7 +264,14 @@ def raw_batches(path: str, result: ImportResult, *, count_rows: bool) -> Iterato
             yield reader, batch
 
 
+CACHE_MAX = 20_000  # distinct cells remembered per column (segments, plans, CSMs, dates repeat a lot)
+_MISS = object()
+
+
 def _parse_rows(ctx: Context, mapping: dict[int, Column], width: int, batch) -> list[Row]:
+    """Parse every mapped cell.  Parsers are pure (the cell, the date order, today), so a cell seen before
+    in the same column gets the value it got then."""
+    caches = ctx.state.setdefault("parsed", {i: {} for i in mapping})
     rows = []
     for line, record in batch:
         if len(record) > width and any(c.strip() for c in record[width:]):
@@ -272,11 +281,17 @@ def _parse_rows(ctx: Context, mapping: dict[int, Column], width: int, batch) -> 
         try:
             for i, column in mapping.items():
                 cell = record[i] if i < len(record) else ""
-                if cell.strip() == "":
-                    if column.required:
-                        raise InvalidValue(column.field, cell, "it may not be empty")
-                    continue
-                values[column.field] = column.parse(cell, ctx, column.field)
+                cache = caches[i]
+                value = cache.get(cell, _MISS)
+                if value is _MISS:
+                    if cell.strip() == "":
+                        if column.required:
+                            raise InvalidValue(column.field, cell, "it may not be empty")
+                        continue
+                    value = column.parse(cell, ctx, column.field)
+                    if len(cache) < CACHE_MAX:
+                        cache[cell] = value
+                values[column.field] = value
         except CstoolError as exc:
             ctx.error(line, exc.message)
             continue
@@ -291,7 +306,7 @@ def run(session: Session, kind: Kind, path: str, ctx: Context, progress: Callabl
     mapping = kind.header_map(header, result)
     total = os.path.getsize(path) if os.path.isfile(path) else 0
     kept: list[list[Row]] | None = []
-    for reader, batch in raw_batches(path, result, count_rows=True):
+    for reader, batch in raw_batches(path, result, count_rows=True, count_bytes=progress is not None):
         rows = kind.resolve(ctx, _parse_rows(ctx, mapping, len(header), batch))
         if kept is not None:
             kept.append(rows)
@@ -311,7 +326,8 @@ def run(session: Session, kind: Kind, path: str, ctx: Context, progress: Callabl
     else:
         ctx.seen.clear()
         ctx.state.clear()
-        for reader, batch in raw_batches(path, ImportResult(kind.name), count_rows=False):
+        for reader, batch in raw_batches(path, ImportResult(kind.name), count_rows=False,
+                                         count_bytes=progress is not None):
             kind.write(ctx, kind.resolve(ctx, _parse_rows(ctx, mapping, len(header), batch)))
             if progress:
                 progress(total + reader.bytes, total * 2)
@@ -343,30 +359,30 @@ def sync_sequences(session: Session, tables) -> None:
             f"COALESCE((SELECT MAX(id) FROM {table.name}), 0) + 1, false)"))
 
 
-def insert_new(ctx: Context, kind: Kind, rows: list[Row], record: Callable[[Row], dict],
-               snapshot: Callable[[Row], dict] | None = None) -> list[int]:
-    """Insert the rows (Core executemany, explicit ids), one `(created)` history row each; returns the ids."""
+def insert_new(ctx: Context, kind: Kind, rows: list[Row], record: Callable[[Row], dict]) -> list[int]:
+    """Insert the rows with explicit ids (the driver's executemany), then their `(created)` history rows in
+    one INSERT ... SELECT; returns the ids, also left in each row's `existing_id`."""
     if not rows:
         return []
+    from cstool.services.onboarding import record_created_bulk
+    from cstool.storage.bulk import insert_rows
     from cstool.storage.models import metadata
 
     table = metadata.tables[kind.table]
     ids = next_ids(ctx.session, table, len(rows))
-    records = [{**record(r), "id": i} for r, i in zip(rows, ids)]
-    ctx.session.execute(insert(table), records)
-    sync_sequences(ctx.session, [table])
-    from cstool.services.history import as_text
-
-    def created(r: Row) -> str:
-        values = snapshot(r) if snapshot else {}
-        return json.dumps({"source": "import", **{k: as_text(v) for k, v in values.items() if v is not None}},
-                          sort_keys=True)[:4000]
-
-    ctx.session.execute(insert(History), bulk_rows(actor=ctx.actor, entity=kind.entity, changes=(
-        (i, r.account_id if r.account_id is not None else rec.get("account_id", i), "(created)", None, created(r))
-        for r, rec, i in zip(rows, records, ids))))
-    for r, i in zip(rows, ids):
+    records = [record(r) for r in rows]
+    columns = [c.name for c in table.columns if c.name in records[0] or c.name == "id"]
+    pick = itemgetter(*columns)  # every record of a kind has the same keys (they start from the same blank)
+    values = []
+    for r, rec, i in zip(rows, records, ids):
+        rec["id"] = i
+        values.append(pick(rec))
         r.existing_id = i
+    insert_rows(ctx.session, table, columns, values)
+    sync_sequences(ctx.session, [table])
+    record_created_bulk(ctx.session, table, entity=kind.entity, after=ids[0] - 1, actor=ctx.actor,
+                        snapshot='{"source": "import"}',
+                        account_of=kind.history_account(table) if kind.history_account else None)
     ctx.result.created += len(rows)
     return ids
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from cstool.domain import fields as f
-from cstool.domain import gemstones
 from cstool.domain.accounts import ACCOUNT_FIELDS
 from cstool.domain.crm import opportunity_stage
 from cstool.services.importing.base import (Column, Context, Kind, Row, boolean, cents, day, insert_new, name_of,
@@ -11,7 +10,7 @@ from cstool.services.importing.base import (Column, Context, Kind, Row, boolean,
 from cstool.services.importing.refs import account_ids, chunks, resolve_accounts
 from cstool.services.lookup import name_key
 from cstool.storage.models import Account, Contact, Opportunity
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 
 def _field(option: str):
@@ -45,10 +44,14 @@ def _account_values(r: Row) -> dict:
 
 
 def _resolve_accounts(ctx: Context, rows: list[Row]) -> list[Row]:
-    existing = account_ids(ctx.session, {name_key(r.values["name"]) for r in rows})
+    for r in rows:
+        r.refs["key"] = name_key(r.values["name"])
+    if "had_accounts" not in ctx.state:  # into an empty store nothing can exist: no lookups at all
+        ctx.state["had_accounts"] = ctx.session.scalar(select(Account.id).limit(1)) is not None
+    existing = account_ids(ctx.session, {r.refs["key"] for r in rows}) if ctx.state["had_accounts"] else {}
     out = []
     for r in rows:
-        key = name_key(r.values["name"])
+        key = r.refs["key"]
         if not ctx.first_time(("account", key), r.line):
             continue
         if key in existing:
@@ -66,27 +69,24 @@ def _write_accounts(ctx: Context, rows: list[Row]) -> None:
     blank = {c: None for c in ("segment", "plan", "users", "iacv_cents", "health", "csm_sentiment", "csm", "sa",
                                "owner", "cs_project_url", "slack_channel", "lifecycle_stage", "ebr_cadence")}
 
-    def record(r: Row) -> dict:
-        values = _account_values(r)
-        gem = gemstones.compute(values.get("users",), values.get("plan"),
-                                None if values.get("iacv_cents") is None else values["iacv_cents"] / 100)
-        return {**blank, **values, "name": r.values["name"], "name_key": name_key(r.values["name"]),
-                "gemstone": gem.name, "gemstone_rank": gem.rank, "created_at": ctx.stamp, "updated_at": ctx.stamp,
+    def record(r: Row) -> dict:  # the gemstone is set below for the whole batch, by the SQL twin of its rule
+        return {**blank, **_account_values(r), "name": r.values["name"], "name_key": r.refs["key"],
+                "gemstone": None, "gemstone_rank": 6, "created_at": ctx.stamp, "updated_at": ctx.stamp,
                 "archived_at": None}
 
-    records = {}
-
-    def remember(r: Row) -> dict:
-        records[r.line] = record(r)
-        return records[r.line]
-
-    ids = insert_new(ctx, ACCOUNTS, new, remember)
-    if ids and not ctx.options.get("no_onboarding"):
+    ids = insert_new(ctx, ACCOUNTS, new, record)
+    if ids:
+        from cstool.services.gemstones import name_for_rank_sql, rank_sql
         from cstool.services.onboarding import create_pending_onboardings_bulk
 
-        qualifying = [i for r, i in zip(new, ids) if gemstones.triggers_onboarding(6, records[r.line]["gemstone_rank"])]
-        ctx.result.onboardings_created += len(create_pending_onboardings_bulk(ctx.session, account_ids=qualifying,
-                                                                              actor=ctx.actor))
+        batch = Account.id.between(ids[0], ids[-1])
+        rank = rank_sql()
+        ctx.session.connection().execute(
+            update(Account.__table__).where(batch).values(gemstone_rank=rank, gemstone=name_for_rank_sql(rank)))
+        if not ctx.options.get("no_onboarding"):  # from no gemstone into ruby or above: a placeholder
+            created = create_pending_onboardings_bulk(ctx.session, actor=ctx.actor,
+                                                      where=batch & (Account.gemstone_rank <= 4))
+            ctx.result.onboardings_created += len(created)
     for r in changed:
         update_existing(ctx, ACCOUNTS, Account, r, _account_values(r))
     if changed:
@@ -137,8 +137,7 @@ def _write_named(kind_of, model, blank: dict):
         def record(r: Row) -> dict:
             return {**blank, **{k: v for k, v in r.values.items() if k != "account"}, "account_id": r.account_id}
 
-        insert_new(ctx, kind, [r for r in rows if r.existing_id is None], record,
-                   snapshot=lambda r: {"name": r.values["name"]})
+        insert_new(ctx, kind, [r for r in rows if r.existing_id is None], record)
         for r in rows:
             if r.existing_id is not None:
                 update_existing(ctx, kind, model, r, {k: v for k, v in r.values.items() if k not in ("account", "name")})

@@ -72,8 +72,7 @@ def _write(ctx: Context, rows: list[Row]) -> None:
             update_existing(ctx, EBRS, Ebr, r, {k: v for k, v in _values(r).items() if k != "name"})
     insert_new(ctx, EBRS, [r for r in rows if r.existing_id is None],
                lambda r: {**_values(r), "account_id": r.account_id, "replaces_id": None, "created_at": ctx.stamp,
-                          "updated_at": ctx.stamp},
-               snapshot=lambda r: {"name": r.values["name"], "date": r.values.get("date"), "status": r.values["status"]})
+                          "updated_at": ctx.stamp})
     later = ctx.state.setdefault("later", [])
     for r in rows:  # links and replacements may name EBRs further down the file: settled in _finish
         if r.values.get("replaces") or r.refs.get("opportunities"):

@@ -96,8 +96,7 @@ def _write_onboardings(ctx: Context, rows: list[Row]) -> None:
                                "opportunity_id", *DATES)}
     insert_new(ctx, ONBOARDINGS, [r for r in rows if r.existing_id is None],
                lambda r: {**blank, **_values(r), "account_id": r.account_id, "created_at": ctx.stamp,
-                          "updated_at": ctx.stamp},
-               snapshot=lambda r: {"status": r.values["status"]})
+                          "updated_at": ctx.stamp})
 
 
 ONBOARDINGS = Kind(
@@ -197,5 +196,7 @@ USAGE = Kind(
     ),
     _resolve_usage, _write_usage, finish=_finish_usage,
     aliases=("license_usage", "usage_snapshots", "license-usage"),
+    history_account=lambda table: select(Onboarding.account_id).where(Onboarding.id == table.c.onboarding_id)
+    .scalar_subquery(),
     help="Account Name, Date, Licenses, Active Users (on the account's open onboarding, else its latest)",
 )

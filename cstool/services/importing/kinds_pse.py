@@ -78,7 +78,7 @@ def _write(ctx: Context, rows: list[Row]) -> None:
     insert_new(ctx, PSES, [r for r in rows if r.existing_id is None], lambda r: {
         **blank, **defaults, **r.refs["values"], "name": r.values["name"], "name_key": name_key(r.values["name"]),
         "account_id": r.account_id, "opportunity_id": r.refs["opportunity"], "created_at": ctx.stamp,
-        "updated_at": ctx.stamp}, snapshot=lambda r: {"name": r.values["name"]})
+        "updated_at": ctx.stamp})
     for r in rows:
         have = set(ctx.session.scalars(select(PseContact.contact_id).where(PseContact.pse_id == r.existing_id)))
         add = [c for c in dict.fromkeys(r.refs.get("contacts", [])) if c not in have]
@@ -175,5 +175,6 @@ TIME_ENTRIES = Kind(
     ),
     _resolve_entries, _write_entries, finish=_finish_entries,
     aliases=("pse_time_entry", "pse_time_entries", "time_entries", "hours", "pse-hours"),
+    history_account=lambda table: select(Pse.account_id).where(Pse.id == table.c.pse_id).scalar_subquery(),
     help="PSE Name, Date, Hours, Note",
 )

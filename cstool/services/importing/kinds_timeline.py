@@ -36,7 +36,7 @@ def _write_activities(ctx: Context, rows: list[Row]) -> None:
         "subject": r.values["subject"], "contact_id": r.refs.get("contact"),
         "opportunity_id": r.refs.get("opportunity"), "disposition": r.values.get("disposition"),
         "notes": r.values.get("notes"), "created_at": ctx.stamp, "actor": ctx.actor,
-    }, snapshot=lambda r: {"type": r.values["type"], "date": r.values["date"], "subject": r.values["subject"]})
+    })
     engaging = ctx.state.setdefault("engaging", defaultdict(set))
     for r in rows:
         if r.values["type"] in ENGAGING_TYPES:
@@ -90,7 +90,7 @@ def _write_tasks(ctx: Context, rows: list[Row]) -> None:
         "due_date": r.values["due_date"], "window_end_date": r.values.get("window_end_date"),
         "done_date": r.values.get("done_date"), "owner": r.values.get("owner"), "kind": None,
         "created_at": ctx.stamp,
-    }, snapshot=lambda r: {"title": r.values["title"], "due_date": r.values["due_date"]})
+    })
 
 
 TASKS = Kind(
