@@ -96,29 +96,32 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="10,000 rows instead of 100,000, fewer runs")
     args = parser.parse_args()
     big = 10_000 if args.quick else 100_000
-    runs = 3 if args.quick else 5
+    runs = 3 if args.quick else 7
     OUT.mkdir(parents=True, exist_ok=True)
     results = []
 
-    def row(goal: str, ours: tuple[float, float], base: tuple[float, float], limit: float, note: str = "") -> None:
+    def row(goal: str, ours: tuple[float, float], base: tuple[float, float], limit: float, stretch: float | None,
+            note: str = "") -> None:
         ratio = ours[0] / base[0]
-        results.append((goal, ours[0], base[0], ratio, limit, ours[1], note))
+        results.append((goal, ours[0], base[0], ratio, limit, stretch, ours[1], note))
         print(f"  measured: {goal}: {ours[0]:.3f}s vs {base[0]:.3f}s", file=sys.stderr)
 
     py = sys.executable
     row("cstool --version / python -c pass", timed([CSTOOL, "--version"], runs=runs * 2),
-        timed([py, "-c", "pass"], runs=runs * 2), 6.0)
+        timed([py, "-c", "pass"], runs=runs * 2), 6.0, None)
     row("cstool --help / python -c pass", timed([CSTOOL, "--help"], runs=runs * 2),
-        timed([py, "-c", "pass"], runs=runs * 2), 8.0)
+        timed([py, "-c", "pass"], runs=runs * 2), 8.0, None)
 
     demo = OUT / "show.db"
     for p in OUT.glob("show.db*"):
         p.unlink()
     subprocess.run([CSTOOL, "--db", str(demo), "demo"], check=True, env=ENV, capture_output=True)
     name = sqlite3.connect(demo).execute("SELECT name FROM account ORDER BY gemstone_rank, id LIMIT 1").fetchone()[0]
+    sqlmodel = timed([py, "-c", "import sqlmodel"], runs=runs * 2)
     row("cstool account show / python -c 'import sqlmodel'",
-        timed([CSTOOL, "--db", str(demo), "account", "show", name], runs=runs * 2),
-        timed([py, "-c", "import sqlmodel"], runs=runs * 2), 1.5)
+        timed([CSTOOL, "--db", str(demo), "account", "show", name], runs=runs * 2), sqlmodel, 1.2, 1.1)
+    row("cstool task list --due 7d (demo store) / python -c 'import sqlmodel'",
+        timed([CSTOOL, "--db", str(demo), "task", "list", "--due", "7d"], runs=runs * 2), sqlmodel, 1.2, 1.1)
 
     csv_path = OUT / f"accounts-{big}.csv"
     if not csv_path.exists():
@@ -140,18 +143,22 @@ def main() -> None:
     if utils:
         base = timed([utils, "insert", str(utils_target), "accounts", str(csv_path), "--csv"], runs=imp_runs,
                      before=fresh_utils)
-        row(f"cstool import accounts ({big:,} rows) / sqlite-utils insert --csv", ours, base, 1.0,
-            f"peak {ours[1]:.0f} MB (goal <= 200 MB)")
+        row(f"cstool import accounts ({big:,} rows) / sqlite-utils insert --csv", ours, base, 1.0, 0.5,
+            f"peak {ours[1]:.0f} MB ({'ok' if ours[1] <= 200 else 'OVER'}: goal <= 200 MB)")
     else:
-        results.append((f"cstool import accounts ({big:,} rows)", ours[0], float("nan"), float("nan"), 1.0, ours[1],
-                        "sqlite-utils not installed: pip install sqlite-utils"))
+        results.append((f"cstool import accounts ({big:,} rows)", ours[0], float("nan"), float("nan"), 1.0, 0.5,
+                        ours[1], "sqlite-utils not installed: pip install sqlite-utils"))
 
     small_db, big_db = OUT / "ttv-1k.db", OUT / f"ttv-{big}.db"
     build_ttv_store(small_db, 1_000)
     build_ttv_store(big_db, big)
     row(f"report ttv --quarter at {big:,} / at 1,000 onboardings",
         timed([CSTOOL, "--db", str(big_db), "report", "ttv", "--quarter"], runs=runs),
-        timed([CSTOOL, "--db", str(small_db), "report", "ttv", "--quarter"], runs=runs), 1.5)
+        timed([CSTOOL, "--db", str(small_db), "report", "ttv", "--quarter"], runs=runs), 1.3, 1.1)
+    row(f"report onboarding at {big:,} / at 1,000 onboardings",
+        timed([CSTOOL, "--db", str(big_db), "report", "onboarding"], runs=runs),
+        timed([CSTOOL, "--db", str(small_db), "report", "onboarding"], runs=runs), 1.3, None,
+        "lists every open one: output grows with the store")
 
     recalc_db = OUT / "recalc.db"
 
@@ -169,13 +176,14 @@ def main() -> None:
                    capture_output=True, cwd=str(OUT))
     recalc = timed([CSTOOL, "--db", str(recalc_db), "gemstone", "recalc"], runs=imp_runs, before=drifted)
     results.append((f"gemstone recalc ({big:,} accounts, half drifted) / import time", recalc[0], ours[0],
-                    recalc[0] / ours[0], 1.0, recalc[1], ""))
+                    recalc[0] / ours[0], 1.0, None, recalc[1], ""))
 
     print()
-    print(f"{'goal':<66} {'cstool s':>9} {'base s':>9} {'ratio':>7} {'goal':>6} {'peak MB':>8}  ok")
-    for goal, a, b, ratio, limit, peak, note in results:
-        ok = "yes" if ratio == ratio and ratio <= limit else "NO"
-        print(f"{goal:<66} {a:>9.3f} {b:>9.3f} {ratio:>7.2f} {limit:>6.1f} {peak:>8.0f}  {ok}  {note}")
+    print(f"{'goal':<70} {'cstool s':>9} {'base s':>9} {'ratio':>7} {'goal':>6} {'stretch':>7} {'peak MB':>8}  meets")
+    for goal, a, b, ratio, limit, stretch, peak, note in results:
+        ok = "NO" if not ratio == ratio or ratio > limit else "stretch" if stretch and ratio <= stretch else "goal"
+        stretch_text = f"{stretch:.1f}" if stretch else "-"
+        print(f"{goal:<70} {a:>9.3f} {b:>9.3f} {ratio:>7.2f} {limit:>6.1f} {stretch_text:>7} {peak:>8.0f}  {ok}  {note}")
 
 
 if __name__ == "__main__":

@@ -159,7 +159,11 @@ def classify(
 
 
 def _value(metric: str, clock: date, achieved: date) -> int:
-    days = (achieved - clock).days
+    return measured_days(metric, (achieved - clock).days)
+
+
+def measured_days(metric: str, days: int) -> int:
+    """A metric's value from the days between its clock and its milestone: TTE is 0 when engagement came first."""
     return max(0, days) if metric == "tte" else days
 
 

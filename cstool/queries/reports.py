@@ -8,9 +8,9 @@ columns, then classifies them with the pure rules in ``cstool.domain.ttv``.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from datetime import date
+from datetime import date, timedelta
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, case, func, literal, or_, select
 
 from cstool.clock import today as clock_today
 from cstool.domain import ttv
@@ -20,6 +20,7 @@ from cstool.queries.onboarding import OPEN as ONBOARDING_OPEN
 from cstool.services.records import iso
 from cstool.services.settings import all_settings
 from cstool.storage import tables as t
+from cstool.storage.bulk import days_between
 
 Account, Onboarding, Activity, Task = t.account.c, t.onboarding.c, t.activity.c, t.task.c
 
@@ -32,46 +33,94 @@ def goals(session) -> dict[str, int]:
     return {m: values[ttv.GOAL_SETTINGS[m]] for m in ttv.METRICS}
 
 
-def _quarter_rows(session, q: FiscalQuarter, *, today: date, cohort: str, by: str | None) -> list[dict]:
+# The report counts in SQL (SPEC section 10): per metric, one statement sorts the quarter's onboardings into
+# the verdicts of `ttv.classify` and counts them, and returns the measured values (whole days) that the
+# median and p90 need, each distinct value once with its count.  These statements are the SQL twin of `ttv.classify`, the rule every record view
+# uses; tests/test_ttv_sql_twin.py checks on both engines that they agree on random stores.
+
+
+def _verdict_sql(metric: str, q: FiscalQuarter, *, today: date, cohort: str, goal: int):
+    """(scope, verdict): which onboardings are in this quarter's pool for the metric, and a CASE naming each
+    one's verdict: measured, pending, overdue, left_out:<reason> or none."""
     o = Onboarding
-    asof = min(q.end, today)
+    reached, clock, start = (getattr(o, ttv.ACHIEVED_FIELD[metric]), getattr(o, ttv.CLOCK_FIELD[metric]),
+                             o.start_date)
+    no_clock = f"left_out:no {ttv.CLOCK_NAMES[ttv.CLOCK_FIELD[metric]]}"
     if cohort == "start":
-        scope = o.start_date.between(q.start, q.end)
+        asof = today
+        measured = and_(reached.is_not(None), reached <= today)
+        scope = start.between(q.start, q.end)
     else:
-        achieved = [o.first_engaged_date, o.first_value_date, o.finish_date]
-        scope = or_(
-            *[col.between(q.start, q.end) for col in achieved],
-            and_(o.start_date <= asof, or_(*[or_(col.is_(None), col > asof) for col in achieved])),
-        )
-    group_col = {"csm": o.owner, "segment": Account.segment, "gemstone": Account.gemstone, None: None}[by]
-    columns = [o.start_date, o.purchase_date, o.first_engaged_date, o.first_value_date, o.finish_date, o.status]
-    if group_col is not None:
-        columns.append(group_col.label("grp"))
-    query = select(*columns).join(t.account, Account.id == o.account_id).where(Account.archived_at.is_(None), scope)
-    keys = ["start_date", "purchase_date", "first_engaged_date", "first_value_date", "finish_date", "status", "grp"]
-    return [dict(zip(keys, r)) for r in session.execute(query).all()]
+        asof = min(q.end, today)
+        measured = reached.between(q.start, q.end)
+        # three terms, each answered by the milestone's index (SQLite's multi-index OR): reached in the quarter,
+        # never reached, reached after it; the start condition is the CASE's (`pool`), not the index's
+        scope = or_(measured, reached.is_(None), reached > asof)
+    # NULL-safe: no start date means not in the pool (SQL's NOT of a NULL comparison is not true)
+    pool = and_(start.is_not(None), start <= asof, or_(reached.is_(None), reached > asof))
+    whens = [(and_(measured, clock.is_(None)), literal(no_clock)), (measured, literal("measured")),
+             (~pool, literal("none"))]
+    if metric == "tte":  # completed with no first-engaged date: left out once, in the quarter of the completion
+        done = and_(o.status == "completed", o.finish_date.is_not(None), o.finish_date <= asof)
+        if cohort == "start":
+            whens.append((done, literal("left_out:completed without a first-engaged date")))
+        else:
+            whens += [(and_(done, o.finish_date >= q.start), literal("left_out:completed without a first-engaged date")),
+                      (done, literal("none"))]
+    whens += [(clock.is_(None), literal(no_clock)), (clock < asof - timedelta(days=goal), literal("overdue"))]
+    return scope, case(*whens, else_=literal("pending"))
 
 
-def _summaries(rows: list[dict], q: FiscalQuarter, *, today: date, cohort: str, goal: dict[str, int]):
-    metrics, left_out = [], Counter()
-    q_start, q_end = q.start, q.end  # computed once, not per row
-    for metric in ttv.METRICS:
-        values, pending, overdue = [], 0, 0
-        for row in rows:
-            verdict = ttv.classify(metric, row, q_start=q_start, q_end=q_end, today=today, goal=goal[metric],
-                                   cohort=cohort)
-            if verdict is None:
-                continue
-            kind, detail = verdict
-            if kind == "measured":
-                values.append(detail)
-            elif kind == "pending":
-                pending += 1
-                overdue += bool(detail)
-            else:
-                left_out[(metric, detail)] += 1
-        metrics.append(ttv.summarise(metric, goal[metric], values, pending=pending, overdue=overdue).as_dict())
-    return metrics, left_out
+def _group_column(by: str | None):
+    return {"csm": Onboarding.owner, "segment": Account.segment, "gemstone": Account.gemstone, None: None}[by]
+
+
+def _metric_figures(session, metric: str, q: FiscalQuarter, *, today: date, cohort: str, goal: int,
+                    by: str | None) -> dict[str | None, dict]:
+    """{group: {"values": [...], "counts": Counter(verdict)}} for one metric in one quarter, from one statement
+    that counts verdicts and measured values in SQL (a value comes back once with how often it occurs)."""
+    o = Onboarding
+    scope, verdict = _verdict_sql(metric, q, today=today, cohort=cohort, goal=goal)
+    reached, clock = getattr(o, ttv.ACHIEVED_FIELD[metric]), getattr(o, ttv.CLOCK_FIELD[metric])
+    measured = reached.between(q.start, q.end) if cohort != "start" else and_(reached.is_not(None), reached <= today)
+    days = case((and_(measured, clock.is_not(None)), days_between(reached, clock)), else_=None).label("days")
+    group = _group_column(by)
+    grp = group.label("grp") if group is not None else literal(None).label("grp")
+    label = verdict.label("verdict")
+    out: dict[str | None, dict] = defaultdict(lambda: {"values": [], "counts": Counter()})
+    for g, v, d, n in session.execute(
+        select(grp, label, days, func.count()).select_from(t.onboarding)
+        .join(t.account, Account.id == o.account_id).where(Account.archived_at.is_(None), scope)
+        .group_by(grp, label, days)
+    ).all():
+        figures = out[g or None]
+        figures["counts"][v] += n
+        if v == "measured":
+            figures["values"] += [ttv.measured_days(metric, d)] * n
+    return out
+
+
+def _quarter(session, q: FiscalQuarter, *, today: date, cohort: str, goal: dict[str, int], by: str | None):
+    """{group: metrics list} and the left-out counts, for one quarter."""
+    per_metric = {m: _metric_figures(session, m, q, today=today, cohort=cohort, goal=goal[m], by=by)
+                  for m in ttv.METRICS}
+    # a group is shown when any of its onboardings has a verdict in this quarter (left out included)
+    groups = {g for figures in per_metric.values() for g, f in figures.items()
+              if any(v != "none" for v, n in f["counts"].items() if n)}
+    left = Counter()
+    summaries: dict[str | None, list[dict]] = {}
+    for g in groups:
+        metrics = []
+        for m in ttv.METRICS:
+            figures = per_metric[m].get(g) or {"values": [], "counts": Counter()}
+            counts = figures["counts"]
+            for verdict, n in counts.items():
+                if verdict.startswith("left_out:"):
+                    left[(m, verdict.split(":", 1)[1])] += n
+            metrics.append(ttv.summarise(m, goal[m], figures["values"], pending=counts["pending"] + counts["overdue"],
+                                         overdue=counts["overdue"]).as_dict())
+        summaries[g] = metrics
+    return summaries, left
 
 
 def ttv_report(
@@ -82,22 +131,15 @@ def ttv_report(
     goal = goals(session)
     out = []
     for q in [quarter.shift(-i) for i in reversed(range(quarters))]:
-        rows = _quarter_rows(session, q, today=today, cohort=cohort, by=by)
+        summaries, left = _quarter(session, q, today=today, cohort=cohort, goal=goal, by=by)
         report = {"quarter": q.label, "start": iso(q.start), "end": iso(q.end), "cohort": cohort}
         if by is None:
-            metrics, left = _summaries(rows, q, today=today, cohort=cohort, goal=goal)
-            report["metrics"] = metrics
+            report["metrics"] = summaries.get(None) or [ttv.summarise(m, goal[m], []).as_dict() for m in ttv.METRICS]
         else:
-            grouped: dict[str, list[dict]] = defaultdict(list)
-            for row in rows:
-                grouped[row["grp"] or NO_GROUP].append(row)
-            left = Counter()
             report["by"] = by
             report["groups"] = []
-            for name in sorted(grouped, key=lambda g: _group_order(by, g)):
-                metrics, group_left = _summaries(grouped[name], q, today=today, cohort=cohort, goal=goal)
-                left.update(group_left)
-                report["groups"].append({"group": name, "metrics": metrics})
+            for name in sorted(summaries, key=lambda g: _group_order(by, g or NO_GROUP)):
+                report["groups"].append({"group": name or NO_GROUP, "metrics": summaries[name]})
         report["left_out"] = [
             {"metric": metric, "count": count, "reason": reason} for (metric, reason), count in sorted(left.items())
         ]

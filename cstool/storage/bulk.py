@@ -4,7 +4,8 @@ SQLAlchemy's per-parameter processing costs more than SQLite's insert itself at 
 ``insert_rows`` hands plain tuples to the DBAPI cursor.  Values are stored exactly as SQLAlchemy's
 types would store them (dates as ISO text and timestamps as UTC ``YYYY-MM-DD HH:MM:SS.ffffff`` on
 SQLite; PostgreSQL's driver adapts Python values itself), so a row reads back the same either way.
-``json_text`` is a JSON string literal of a column, in SQL, on both engines.
+``json_text`` (a JSON string literal of a column) and ``days_between`` (whole days between two dates)
+are SQL functions that compile for both engines.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Iterable, Sequence
 
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
-from sqlalchemy.types import String
+from sqlalchemy.types import Integer, String
 
 SQLITE_STAMP = "%Y-%m-%d %H:%M:%S.%f"
 
@@ -77,3 +78,23 @@ def _json_text_sqlite(element, compiler, **kw):
 @compiles(json_text, "postgresql")
 def _json_text_postgresql(element, compiler, **kw):
     return f"(to_json({compiler.process(element.clauses, **kw)})::text)"
+
+
+class days_between(FunctionElement):
+    """Whole days from one date column to another (later - earlier), as an integer, on both engines."""
+
+    type = Integer()
+    inherit_cache = True
+
+
+@compiles(days_between, "sqlite")
+def _days_between_sqlite(element, compiler, **kw):
+    later, earlier = list(element.clauses)
+    return (f"CAST(julianday({compiler.process(later, **kw)}) - julianday({compiler.process(earlier, **kw)}) "
+            "AS INTEGER)")
+
+
+@compiles(days_between, "postgresql")
+def _days_between_postgresql(element, compiler, **kw):
+    later, earlier = list(element.clauses)
+    return f"({compiler.process(later, **kw)} - {compiler.process(earlier, **kw)})"
