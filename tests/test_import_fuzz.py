@@ -11,7 +11,7 @@ import os
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cstool.services.importing import KINDS
+from cstool.services.importing.registry import KINDS
 from tests.state import store_state
 
 EXAMPLES = int(os.environ.get("CSTOOL_HYPOTHESIS_EXAMPLES", "120"))

@@ -49,3 +49,22 @@ def test_version_and_module_entry_point():
     assert r.returncode == 0 and r.stdout.startswith("cstool ")
     r = run_cstool("--help")
     assert r.returncode == 0 and "Exit codes" in r.stdout
+
+
+READ_ONLY_HEAVY = ("sqlmodel", "pydantic", "sqlalchemy.orm", "alembic", "cstool.storage.models", "cstool.services.demo")
+READ_PROBE = PROBE.replace("m.split('.')[0] in {heavy!r}", "any(m == h or m.startswith(h + '.') for h in {heavy!r})")
+
+
+@pytest.mark.parametrize("args", [["account", "show", "Acme"], ["account", "list"], ["task", "list", "--due", "7d"],
+                                  ["report", "ttv", "--quarter"], ["report", "onboarding"], ["onboarding", "show", "1"],
+                                  ["ebr", "list"], ["pse", "list"], ["history", "Acme"], ["export", "account"]])
+def test_reads_load_no_orm(args, tmp_path):
+    """The read path is Core statements: no SQLModel, pydantic, ORM or table models are imported."""
+    db = str(tmp_path / "r.db")
+    assert run_cstool("--db", db, "account", "add", "Acme", "--users", "900").returncode == 0
+    assert run_cstool("--db", db, "onboarding", "start", "Acme").returncode == 0
+    code = READ_PROBE.format(args=["--db", db, *args], heavy=READ_ONLY_HEAVY)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=str(ROOT),
+                         env={"PATH": "/usr/bin:/bin", "NO_COLOR": "1", "CSTOOL_USER": "t"})
+    loaded = json.loads(out.stderr.strip().splitlines()[-1])
+    assert loaded == [], f"{args} imported {loaded}"

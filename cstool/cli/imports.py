@@ -42,7 +42,7 @@ def import_(
     if kind is None or path is None:
         raise InvalidValue("kind" if kind is None else "file", "", "give KIND and FILE (e.g. `cstool import accounts "
                            "accounts.csv`) or --all DIR")
-    from cstool.services.importing import import_file
+    from cstool.services.importing.registry import import_file
 
     with progress_bar(f"import {kind}") as progress, writing(ctx) as (session, actor):
         result = import_file(session, kind=kind, path=path, date_order=date_order, dry_run=dry_run, update=update,

@@ -1,69 +1,8 @@
-"""`cstool import`: every kind of record from CRM-style CSV, and every table from `export`'s CSV.
+"""`cstool import` and whole-table moves.
 
-`import_file` picks the way a file is read: a header that is exactly a table's columns (what `cstool
-export TABLE` writes) is restored as it is; anything else is read as a CRM export of that kind, by
-the kind's declaration (``kinds_*.py``).  Everything happens in the caller's one transaction; the
-caller rolls it back when the result has errors or on a dry run.
+    registry.py        import_file: the kinds and how a file is read (CRM export or export's table file)
+    base.py            what every kind shares: reader, header matching, parsers, the two passes
+    kinds_*.py         one declaration per kind of record
+    refs.py            names in a CSV -> ids
+    tables.py          export, export --all / import --all, db copy (light: a read-only export loads no models)
 """
-
-from __future__ import annotations
-
-from typing import Callable
-
-from sqlmodel import Session
-
-from cstool.clock import now, today
-from cstool.domain import fields as f
-from cstool.errors import InvalidValue, RuleViolation
-from cstool.services.importing import base
-from cstool.services.importing.base import Context, ImportResult, Kind
-from cstool.services.importing.kinds_crm import ACCOUNTS, CONTACTS, OPPORTUNITIES
-from cstool.services.importing.kinds_ebr import EBRS
-from cstool.services.importing.kinds_onboarding import ONBOARDINGS, USAGE
-from cstool.services.importing.kinds_pse import PSES, TIME_ENTRIES
-from cstool.services.importing.kinds_timeline import ACTIVITIES, TASKS
-from cstool.services.importing.tables import is_table_file, restore_table, table_named, tables
-
-# In the order a CRM migration imports them: each kind refers to kinds above it.
-KINDS: tuple[Kind, ...] = (ACCOUNTS, CONTACTS, OPPORTUNITIES, ONBOARDINGS, USAGE, ACTIVITIES, TASKS, EBRS, PSES,
-                           TIME_ENTRIES)
-
-
-def kind_named(name: str) -> Kind | None:
-    key = f.normalise_choice(name).replace("_", "-")
-    for kind in KINDS:
-        if key == kind.name or key in (a.replace("_", "-") for a in kind.aliases):
-            return kind
-    return None
-
-
-def accepted_names() -> list[str]:
-    names = [k.name for k in KINDS]
-    return names + [t.name for t in tables() if t.name not in {k.table for k in KINDS}]
-
-
-def import_file(session: Session, *, kind: str, path: str, date_order: str | None, dry_run: bool, update: bool,
-                actor: str, no_onboarding: bool = False,
-                progress: Callable[[int, int], None] | None = None) -> ImportResult:
-    if date_order is not None:
-        date_order = f.choice("date-order", date_order, ("mdy", "dmy", "ymd"))
-    declared = kind_named(kind)
-    table = table_named(declared.table if declared else kind)
-    if declared is None and table is None:
-        raise InvalidValue("kind", kind, "use one of " + ", ".join(accepted_names()))
-    header = base.read_header(path)
-    result = ImportResult(kind=declared.name if declared else table.name, dry_run=dry_run)
-    if table is not None and is_table_file(table, header):
-        result.mode = "table"
-        import os
-
-        size = os.path.getsize(path)
-        restore_table(session, table, path, result, progress=(lambda b: progress(b, size)) if progress else None)
-        return result
-    if declared is None:
-        raise RuleViolation(f"import {table.name}: {path} must have export's columns for {table.name} "
-                            f"({', '.join(c.name for c in table.columns)}); nothing was imported.")
-    ctx = Context(session=session, result=result, actor=actor, today=today(), stamp=now(), date_order=date_order,
-                  update=update, options={"no_onboarding": no_onboarding})
-    base.run(session, declared, path, ctx, progress)
-    return result

@@ -25,19 +25,22 @@ from datetime import date, datetime
 from typing import Any, Callable, Iterator, TextIO
 
 from sqlalchemy import func, insert, select, text as sql_text
-from sqlmodel import Session
+from typing import TYPE_CHECKING
 
 from cstool.domain import fields as f
 from cstool.domain.dates import parse_date
 from cstool.errors import CstoolError, InvalidValue, RuleViolation
 from cstool.services.history import bulk_rows
-from cstool.storage.models import History
+from cstool.storage.tables import history as History
 
 BATCH = 5000
 KEEP_ROWS = 100_000
 MAX_ERRORS_SHOWN = 20
 TRUE = {"true", "yes", "y", "1", "x", "checked"}
 FALSE = {"false", "no", "n", "0", "", "unchecked"}
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 
 def norm(header: str) -> str:

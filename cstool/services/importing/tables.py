@@ -18,17 +18,20 @@ from typing import Any, Callable, TextIO
 
 import sqlalchemy as sa
 from sqlalchemy import func, insert, select
-from sqlmodel import Session
+from typing import TYPE_CHECKING
 
 from cstool.errors import Conflict, InvalidValue, RuleViolation
 from cstool.services.importing.base import BATCH, ImportResult, raw_batches, sync_sequences
-from cstool.storage.models import metadata
+from cstool.storage.tables import metadata
 
 TABLE_ALIASES = {"accounts": "account", "contacts": "contact", "opportunities": "opportunity",
                  "onboardings": "onboarding", "activities": "activity", "tasks": "task", "ebrs": "ebr",
                  "pses": "pse", "settings": "setting", "usage": "license_usage", "histories": "history",
                  "license_usages": "license_usage", "ebr_opportunities": "ebr_opportunity",
                  "pse_time_entries": "pse_time_entry", "pse_contacts": "pse_contact"}
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 
 def tables() -> list[sa.Table]:
