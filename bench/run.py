@@ -100,8 +100,8 @@ def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     results = []
 
-    def row(goal: str, ours: tuple[float, float], base: tuple[float, float], limit: float, stretch: float | None,
-            note: str = "") -> None:
+    def row(goal: str, ours: tuple[float, float], base: tuple[float, float], limit: float | None,
+            stretch: float | None, note: str = "") -> None:
         ratio = ours[0] / base[0]
         results.append((goal, ours[0], base[0], ratio, limit, stretch, ours[1], note))
         print(f"  measured: {goal}: {ours[0]:.3f}s vs {base[0]:.3f}s", file=sys.stderr)
@@ -157,8 +157,8 @@ def main() -> None:
         timed([CSTOOL, "--db", str(small_db), "report", "ttv", "--quarter"], runs=runs), 1.3, 1.1)
     row(f"report onboarding at {big:,} / at 1,000 onboardings",
         timed([CSTOOL, "--db", str(big_db), "report", "onboarding"], runs=runs),
-        timed([CSTOOL, "--db", str(small_db), "report", "onboarding"], runs=runs), 1.3, None,
-        "lists every open one: output grows with the store")
+        timed([CSTOOL, "--db", str(small_db), "report", "onboarding"], runs=runs), None, None,
+        "no goal set: it lists every open onboarding, so its output grows with the store")
 
     recalc_db = OUT / "recalc.db"
 
@@ -181,9 +181,13 @@ def main() -> None:
     print()
     print(f"{'goal':<70} {'cstool s':>9} {'base s':>9} {'ratio':>7} {'goal':>6} {'stretch':>7} {'peak MB':>8}  meets")
     for goal, a, b, ratio, limit, stretch, peak, note in results:
-        ok = "NO" if not ratio == ratio or ratio > limit else "stretch" if stretch and ratio <= stretch else "goal"
+        if limit is None:
+            ok = "-"
+        else:
+            ok = "NO" if not ratio == ratio or ratio > limit else "stretch" if stretch and ratio <= stretch else "goal"
         stretch_text = f"{stretch:.1f}" if stretch else "-"
-        print(f"{goal:<70} {a:>9.3f} {b:>9.3f} {ratio:>7.2f} {limit:>6.1f} {stretch_text:>7} {peak:>8.0f}  {ok}  {note}")
+        limit_text = f"{limit:.1f}" if limit else "-"
+        print(f"{goal:<70} {a:>9.3f} {b:>9.3f} {ratio:>7.2f} {limit_text:>6} {stretch_text:>7} {peak:>8.0f}  {ok}  {note}")
 
 
 if __name__ == "__main__":
