@@ -27,8 +27,7 @@ from typing import Any, Callable, Iterator, TextIO
 from sqlalchemy import func, insert, select, text as sql_text
 from typing import TYPE_CHECKING
 
-from cstool.domain import fields as f
-from cstool.domain.dates import parse_date
+from cstool.services.importing import cells
 from cstool.errors import CstoolError, InvalidValue, RuleViolation
 from cstool.services.history import bulk_rows
 from cstool.storage.tables import history as History
@@ -36,8 +35,6 @@ from cstool.storage.tables import history as History
 BATCH = 5000
 KEEP_ROWS = 100_000
 MAX_ERRORS_SHOWN = 20
-TRUE = {"true", "yes", "y", "1", "x", "checked"}
-FALSE = {"false", "no", "n", "0", "", "unchecked"}
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -47,54 +44,11 @@ def norm(header: str) -> str:
     return re.sub(r"[^a-z0-9]", "", header.lower())
 
 
-# --- cell parsers: (text, Context) -> value ------------------------------------------------------------
-
-
-def text(max_len: int = f.MAX_TEXT) -> Callable:
-    return lambda v, ctx, name: f.text(name, v, max_len=max_len)
-
-
-def name_of() -> Callable:
-    return lambda v, ctx, name: f.name(name, v)
-
-
-def day(v: str, ctx: "Context", name: str) -> date:
-    return parse_date(v, field=name, date_order=ctx.date_order, today=ctx.today)
-
-
-def boolean(v: str, ctx: "Context", name: str) -> bool:
-    key = v.strip().lower()
-    if key in TRUE:
-        return True
-    if key in FALSE:
-        return False
-    raise InvalidValue(name, v, "use yes/no, true/false or 1/0")
-
-
-def pick(allowed: tuple[str, ...], aliases: dict | None = None) -> Callable:
-    """A picklist: `Closed Won`, `closed_won` and `closed-won` are the same choice."""
-    return lambda v, ctx, name: f.choice(name, v, allowed, aliases=aliases)
-
-
-def cents(v: str, ctx: "Context", name: str) -> int:
-    return f.to_cents(f.money(name, v))
-
-
-def count(maximum: int = f.MAX_USERS) -> Callable:
-    return lambda v, ctx, name: f.non_negative_int(name, v, maximum=maximum)
-
-
-def names_list(v: str, ctx: "Context", name: str) -> list[str]:
-    """`Ann Lee; Bo Ray` (or commas when no semicolon): several names in one cell."""
-    sep = ";" if ";" in v else ","
-    return [part.strip() for part in v.split(sep) if part.strip()]
-
-
 @dataclass(frozen=True)
 class Column:
     field: str  # our name: the key in a row's values, and a header the import accepts
     headers: tuple[str, ...] = ()  # other spellings (CRM exports)
-    parse: Callable[[str, "Context", str], Any] = text()
+    parse: Callable[[str, "Context", str], Any] = cells.text()
     required: bool = False
 
 

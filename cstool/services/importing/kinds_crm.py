@@ -5,12 +5,12 @@ from __future__ import annotations
 from cstool.domain import fields as f
 from cstool.domain.accounts import ACCOUNT_FIELDS
 from cstool.domain.crm import opportunity_stage
-from cstool.services.importing.base import (Column, Context, Kind, Row, boolean, cents, day, insert_new, name_of,
-                                            pick, text, update_existing)
-from cstool.services.importing.refs import account_ids, chunks, resolve_accounts
+from cstool.services.importing.base import Column, Context, Kind, Row, insert_new, update_existing
+from cstool.services.importing.cells import boolean, cents, day, name_of, pick, text
+from cstool.services.importing.refs import account_ids, match_existing, resolve_accounts
 from cstool.services.lookup import name_key
 from cstool.storage.models import Account, Contact, Opportunity
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 
 
 def _field(option: str):
@@ -106,27 +106,7 @@ ACCOUNTS = Kind("accounts", "account", "account", ACCOUNT_COLUMNS, _resolve_acco
 
 def _resolve_named(model):
     def resolve(ctx: Context, rows: list[Row]) -> list[Row]:
-        rows = resolve_accounts(ctx, rows)
-        table = model.__table__
-        existing: dict[tuple[int, str], int] = {}
-        for chunk in chunks(sorted({r.account_id for r in rows})):
-            for aid, name, rid in ctx.session.execute(
-                select(table.c.account_id, func.lower(table.c.name), table.c.id).where(table.c.account_id.in_(chunk))
-            ).all():
-                existing[(aid, name.casefold())] = rid
-        out = []
-        for r in rows:
-            key = (r.account_id, r.values["name"].casefold())
-            if not ctx.first_time((model.__tablename__, key), r.line):
-                continue
-            if key in existing:
-                if not ctx.update:
-                    ctx.error(r.line, f"{r.values['name']!r} already exists for {r.values['account']} "
-                                      "(give --update to update it)")
-                    continue
-                r.existing_id = existing[key]
-            out.append(r)
-        return out
+        return match_existing(ctx, resolve_accounts(ctx, rows), model.__table__, label=model.__tablename__)
     return resolve
 
 

@@ -8,9 +8,9 @@ from cstool.domain import ebr as rules
 from cstool.domain.fiscal import quarter_of
 from cstool.errors import CstoolError
 from cstool.services.history import record_changes
-from cstool.services.importing.base import (Column, Context, Kind, Row, day, insert_new, names_list, pick, text,
-                                            update_existing)
-from cstool.services.importing.refs import by_name_in_account, chunks, resolve_accounts
+from cstool.services.importing.base import Column, Context, Kind, Row, insert_new, update_existing
+from cstool.services.importing.cells import day, names_list, pick, text
+from cstool.services.importing.refs import by_name_in_account, match_existing, resolve_accounts
 from cstool.services.lookup import account_names
 from cstool.storage.models import Ebr, EbrOpportunity, Opportunity
 
@@ -36,29 +36,11 @@ def _resolve(ctx: Context, rows: list[Row]) -> list[Row]:
             ctx.error(r.line, exc.message)
     rows = by_name_in_account(ctx, resolve_accounts(ctx, settled), Opportunity, "opportunities", many=True)
     names = account_names(ctx.session, {r.account_id for r in rows})
-    existing: dict[tuple[int, str], int] = {}
-    for chunk in chunks(sorted({r.account_id for r in rows})):
-        for aid, name, eid in ctx.session.execute(
-            select(Ebr.account_id, func.lower(Ebr.name), Ebr.id).where(Ebr.account_id.in_(chunk)).order_by(Ebr.id)
-        ).all():
-            existing.setdefault((aid, name.casefold()), eid)
-    out = []
     for r in rows:
         if "name" not in r.values:
             r.values["name"] = rules.default_name(names[r.account_id], quarter_of(r.values.get("date") or ctx.today,
                                                                                   start_month))
-        key = (r.account_id, r.values["name"].casefold())
-        if not ctx.first_time(("ebr", key), r.line, f"an EBR named {r.values['name']!r} for this account appears "
-                                                    "twice in the file"):
-            continue
-        if key in existing:
-            if not ctx.update:
-                ctx.error(r.line, f"{r.values['name']!r} already exists for {names[r.account_id]} "
-                                  "(give --update to update it)")
-                continue
-            r.existing_id = existing[key]
-        out.append(r)
-    return out
+    return match_existing(ctx, rows, Ebr.__table__, label="EBR")
 
 
 def _values(r: Row) -> dict:

@@ -7,8 +7,8 @@ from sqlalchemy import select
 from cstool.domain import fields as f
 from cstool.domain import onboarding as rules
 from cstool.errors import CstoolError, RuleViolation
-from cstool.services.importing.base import (Column, Context, Kind, Row, boolean, count, day, insert_new, pick, text,
-                                            update_existing)
+from cstool.services.importing.base import Column, Context, Kind, Row, insert_new, update_existing
+from cstool.services.importing.cells import boolean, count, day, pick, text
 from cstool.services.importing.refs import by_name_in_account, chunks, resolve_accounts
 from cstool.storage.models import ONBOARDING_OPEN, Onboarding, Opportunity
 

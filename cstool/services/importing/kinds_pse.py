@@ -12,8 +12,8 @@ from sqlalchemy import insert, select
 from cstool.domain import pse as rules
 from cstool.errors import CstoolError, RuleViolation
 from cstool.services.history import apply_changes, record_changes
-from cstool.services.importing.base import (Column, Context, Kind, Row, boolean, day, insert_new, names_list, text,
-                                            update_existing)
+from cstool.services.importing.base import Column, Context, Kind, Row, insert_new, update_existing
+from cstool.services.importing.cells import boolean, day, names_list, text
 from cstool.services.importing.refs import by_name_in_account, chunks, resolve_accounts
 from cstool.services.lookup import name_key
 from cstool.services.pse import parse_settings

@@ -8,7 +8,8 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from cstool.domain.onboarding import ACTIVITY_TYPES, ENGAGING_TYPES
-from cstool.services.importing.base import Column, Context, Kind, Row, day, insert_new, pick, text
+from cstool.services.importing.base import Column, Context, Kind, Row, insert_new
+from cstool.services.importing.cells import day, pick, text
 from cstool.services.importing.refs import by_name_in_account, chunks, resolve_accounts
 from cstool.storage.models import Contact, Onboarding, Opportunity
 

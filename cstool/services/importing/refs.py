@@ -74,3 +74,29 @@ def by_name_in_account(ctx: Context, rows: list[Row], model, field: str, *, also
         r.refs[field] = ids if many else ids[0]
         out.append(r)
     return out
+
+
+def match_existing(ctx: Context, rows: list[Row], table, *, label: str) -> list[Row]:
+    """Rows keyed by name within their account: a name twice in the file is a bad row; a name the account
+    already has is refused, or with --update becomes the record the row updates (row.existing_id)."""
+    c = table.c
+    existing: dict[tuple[int, str], int] = {}
+    for chunk in chunks(sorted({r.account_id for r in rows})):
+        for aid, name, rid in ctx.session.execute(
+            select(c.account_id, func.lower(c.name), c.id).where(c.account_id.in_(chunk)).order_by(c.id)
+        ).all():
+            existing.setdefault((aid, name.casefold()), rid)
+    out = []
+    for r in rows:
+        key = (r.account_id, r.values["name"].casefold())
+        if not ctx.first_time((table.name, key), r.line, f"{label} {r.values['name']!r} of {r.values['account']} "
+                                                         "appears twice in the file"):
+            continue
+        if key in existing:
+            if not ctx.update:
+                ctx.error(r.line, f"{r.values['name']!r} already exists for {r.values['account']} "
+                                  "(give --update to update it)")
+                continue
+            r.existing_id = existing[key]
+        out.append(r)
+    return out
