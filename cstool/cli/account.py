@@ -33,6 +33,7 @@ CHILD_COLUMNS = {
     "onboarding": [],
     "ebrs": ["id", "name", "date", "fiscal_quarter", "status", "outcome"],
     "pses": ["id", "name", "status", "percent_complete", "scoped_hours", "hours_consumed"],
+    "pov": [],
     "tasks": ["id", "title", "due_date", "owner"],
 }
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 # Options whose value may be left out: `report ttv --quarter` means the current quarter.
-OPTIONAL_VALUES = {("report", "ttv"): {"--quarter": "current"}, ("task", "list"): {"--due": "today"}}
+OPTIONAL_VALUES = {("report", "ttv"): {"--quarter": "current"}, ("report", "pov"): {"--quarter": "current"},
+                   ("task", "list"): {"--due": "today"}}
 
 
 def expand_optional_values(args: list[str]) -> list[str]:

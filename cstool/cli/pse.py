@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import functools
-import inspect
 from typing import Annotated, Optional
 
 import typer
 
 from cstool import render
 from cstool.cli.common import FormatOpt, querying
+from cstool.cli.options import flag_option as _flag
+from cstool.cli.options import text_option as _text
+from cstool.cli.options import with_options
 from cstool.render import Format
 
 app = typer.Typer(no_args_is_help=True)
@@ -19,15 +20,6 @@ app.add_typer(contact_app, name="contact", help="Contacts of an engagement.")
 Ref = Annotated[str, typer.Argument(help="Engagement id or name, or an account with one open engagement.")]
 LIST_COLUMNS = ["id", "account", "name", "status", "percent_complete", "scoped_hours", "hours_consumed",
                 "remaining_hours", "owner"]
-
-
-def _text(flag: str, help_: str):
-    return Annotated[Optional[str], typer.Option(flag, help=help_)]
-
-
-def _flag(flag: str, help_: str):
-    name = flag.lstrip("-")
-    return Annotated[Optional[bool], typer.Option(f"{flag}/--no-{name}", help=help_)]
 
 
 # The setting options of SPEC section 11, defined once and shared by create, update, kickoff and complete.
@@ -56,24 +48,7 @@ SETTINGS = {
 }
 
 
-def with_settings(func):
-    """Give a command every setting option; the body receives them as one `settings` dict."""
-
-    @functools.wraps(func)
-    def wrapper(**kwargs):
-        settings = {name: kwargs.pop(name) for name in SETTINGS}
-        return func(settings=settings, **kwargs)
-
-    signature = inspect.signature(func, eval_str=True)
-    params = [p for name, p in signature.parameters.items() if name != "settings"]
-    fmt = [p for p in params if p.name == "fmt"]
-    params = [p for p in params if p.name != "fmt"]
-    extra = [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=None, annotation=annotation)
-             for name, annotation in SETTINGS.items()]
-    extra += [p.replace(kind=inspect.Parameter.KEYWORD_ONLY) for p in fmt]
-    wrapper.__signature__ = signature.replace(parameters=params + extra)
-    del wrapper.__wrapped__
-    return wrapper
+with_settings = with_options(SETTINGS)
 
 
 def _change(ctx: typer.Context, fmt: Format, service, **kwargs) -> None:

@@ -192,3 +192,29 @@ def pse_report(
     with querying(ctx) as session:
         data = build(session, include_completed=not open_only)
     render.rows(data, fmt, title="Professional Services Engagements", empty="No engagements.")
+
+
+@app.command("pov")
+def pov_report(
+    ctx: typer.Context,
+    quarter: Annotated[str | None, typer.Option("--quarter", help="FY2027-Q4, current, previous (default current).")] = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """POVs closed in the quarter (win rate, median length, ran over, POV-to-win) and the open ones per SA."""
+    from cstool.clock import today
+    from cstool.domain.fiscal import parse_quarter
+    from cstool.queries.pov import pov_report as build
+    from cstool.services.settings import get_setting
+
+    with querying(ctx) as session:
+        q = parse_quarter(quarter, start_month=get_setting(session, "fiscal-year-start"), today=today())
+        data = build(session, quarter=q)
+    if fmt is Format.json:
+        render.record(data, fmt)
+        return
+    if fmt is Format.csv:
+        render.rows(data["open"], fmt)
+        return
+    summary = {k: v for k, v in data.items() if k != "open"}
+    render.record(summary, fmt, title=f"POVs closed in {data['quarter']}")
+    render.rows(data["open"], fmt, title="Open POVs per SA", empty="No POV in progress.")

@@ -62,6 +62,11 @@ def show_account(conn, *, ref: str) -> dict:
     record["days_since_contact"] = (today() - last).days if last else None
     record["ebrs"] = ebrs_of_year(conn, account)
     record["pses"] = pses_of_account(conn, aid)
+    from cstool.queries.pov import pov_records
+
+    povs = conn.execute(select(t.pov).where(t.pov.c.account_id == aid, t.pov.c.status == "in-progress")
+                        .order_by(t.pov.c.id)).all()
+    record["pov"] = pov_records(conn, povs[-1:])[0] if povs else None
     record["tasks"] = [task_record(x, account.name) for x in conn.execute(
         select(t.task).where(k.account_id == aid, k.done_date.is_(None)).order_by(k.due_date, k.id).limit(5))]
     return record

@@ -24,7 +24,7 @@ from cstool.domain.onboarding import check_dates, playbook_tasks
 from cstool.errors import Conflict
 from cstool.services.settings import get_setting
 from cstool.storage.models import (
-    Account, Activity, Contact, Ebr, History, LicenseUsage, Onboarding, Opportunity, Pse, PseTimeEntry, Task,
+    Account, Activity, Contact, Ebr, History, LicenseUsage, Onboarding, Opportunity, Pov, Pse, PseTimeEntry, Task,
 )
 
 SEED = 2027
@@ -275,9 +275,54 @@ def build_demo(session: Session, *, actor: str, accounts: int = 200, today: date
         if entries:
             session.execute(insert(PseTimeEntry), entries)
     step("PSEs", len(pses))
+    povs = _povs(session, rng=rng, accounts_by_id=accounts_by_id, won=won, today=today, stamp=stamp)
+    step("POVs", povs)
     return {"accounts": len(ids), "contacts": len(contacts), "opportunities": len(opps),
             "onboardings": len(ob_ids), "tasks": len(tasks), "activities": len(activities), "usage": len(usage),
-            "ebrs": len(ebrs), "pses": len(pses), "time_entries": len(entries)}
+            "ebrs": len(ebrs), "pses": len(pses), "time_entries": len(entries), "povs": povs}
+
+
+def _povs(session: Session, *, rng: random.Random, accounts_by_id: dict, won: dict, today: date, stamp) -> int:
+    """POVs in every state: closed ones (their opportunities since won or not) over the last two quarters, some
+    in progress (one SA past the limit of three guided or paid at once), new ones and a cancelled one; each new
+    or running POV has an open expansion opportunity."""
+    plan = (["closed-successful"] * 6 + ["closed-unsuccessful"] * 3 + ["in-progress"] * 5 + ["new"] * 2
+            + ["cancelled"])
+    candidates = [aid for aid in sorted(won)][: len(plan)]
+    rows = []
+    for n, (aid, state) in enumerate(zip(candidates, plan)):
+        acc = accounts_by_id[aid]
+        if state.startswith("closed"):
+            opp_id = won[aid][0]
+        else:
+            opp_id = session.scalars(insert(Opportunity).returning(Opportunity.id), [{
+                "account_id": aid, "name": f"{acc['name']} expansion", "stage": "technical-evaluation",
+                "close_date": today + timedelta(days=60), "amount_cents": None, "iacv_cents": 5_000_000,
+                "type": "add-on"}]).one()
+        owner = SAS[0] if state == "in-progress" and n % 5 != 4 else SAS[1 + n % 2]
+        if state.startswith("closed"):  # ended over the last two quarters, some of them past their plan
+            end = today - timedelta(days=rng.randint(1, 150))
+            start = end - timedelta(days=rng.randint(25, 62))
+        else:
+            end, start = None, today - timedelta(days=rng.randint(3, 30))
+        planned = start + timedelta(days=rng.choice([28, 42, 56]))
+        row = {"account_id": aid, "opportunity_id": opp_id, "name": f"{acc['name']} POV 1",
+               "name_key": f"{acc['name']} POV 1".casefold(), "owner": owner,
+               "type": "guided" if state == "in-progress" else rng.choice(["guided", "lite", "paid"]),
+               "status": state.split("-")[0] if state.startswith("closed") else state,
+               "result": state.split("-", 1)[1] if state.startswith("closed") else None,
+               "success_criteria": "Pipelines under 10 minutes; SSO working" if state != "new" or n % 2 else None,
+               "start_date": start if state not in ("new",) else None,
+               "planned_end_date": planned if state != "new" or n % 2 else None,
+               "end_date": end,
+               "collaboration_project_url": "https://gitlab.example.com/pov", "notes": None,
+               "created_at": stamp, "updated_at": stamp}
+        if state == "in-progress" and row["planned_end_date"] < today:
+            row["planned_end_date"] = today + timedelta(days=7)  # running ones are within their plan
+        rows.append(row)
+    if rows:
+        session.execute(insert(Pov), rows)
+    return len(rows)
 
 
 PLANTED = ("pse-over-budget", "pse-stale-hours")

@@ -129,7 +129,7 @@ def history_rows(session: Session, *, entity: str, entity_id: int, include_accou
     ]
 
 
-ENTITIES = ("account", "contact", "opportunity", "onboarding", "activity", "task", "setting", "ebr", "pse")
+ENTITIES = ("account", "contact", "opportunity", "onboarding", "activity", "task", "setting", "ebr", "pse", "pov")
 
 
 def history_for(session: Session, ref: str) -> list[dict]:

@@ -18,7 +18,7 @@ from cstool.domain.onboarding import PLACEHOLDER_EMPTY, PURCHASE_SLACK_DAYS
 from cstool.domain.pse import ACTIVE_STATUSES, STALE_AFTER_DAYS, as_hours, stale_on_or_before
 from cstool.services.gemstones import rank_sql
 from cstool.services.records import iso
-from cstool.storage.models import Account, Ebr, Onboarding, Pse, PseTimeEntry
+from cstool.storage.models import Account, Ebr, Onboarding, Pov, Pse, PseTimeEntry
 
 RULES = {
     "dates-out-of-order": "milestone dates contradict each other",
@@ -27,6 +27,7 @@ RULES = {
     "placeholder-beside-completed": "untouched placeholder onboarding on an account that has a completed one",
     "ebr-date-passed": "scheduled EBR whose date has passed",
     "pse-over-budget": "engagement consumed more hours than scoped",
+    "pov-past-planned-end": "POV still in progress after its planned end",
     "pse-stale-hours": f"active engagement with no hours update for {STALE_AFTER_DAYS} days",
     "no-csm": "account of gemstone ruby or above with no CSM",
     "slack-convention": "Slack channel off the #a_<customer-name>-internal convention",
@@ -86,6 +87,15 @@ def run_checks(session: Session) -> list[dict]:
         out.append(_finding("placeholder-beside-completed", "onboarding", ob_id, name,
                             "an untouched not-started onboarding beside a completed one: start it, or fill it by "
                             "importing the onboarding it stands for"))
+
+    for p_id, p_name, planned, p_owner, name in session.execute(
+        select(Pov.id, Pov.name, Pov.planned_end_date, Pov.owner, Account.name)
+        .join(Account, Account.id == Pov.account_id)
+        .where(active, Pov.status == "in-progress", Pov.planned_end_date < now_day).order_by(Pov.id)
+    ).all():
+        out.append(_finding("pov-past-planned-end", "pov", p_id, name,
+                            f"'{p_name}' ({p_owner or 'no owner'}) was planned to end {iso(planned)}: close it or "
+                            "update --planned-end"))
 
     for e_id, e_name, on, name in session.execute(
         select(Ebr.id, Ebr.name, Ebr.on_date, Account.name).join(Account, Account.id == Ebr.account_id)

@@ -380,3 +380,36 @@ class PseContact(SQLModel, table=True):
     contact_id: int = Field(
         sa_column=sa.Column(sa.Integer, sa.ForeignKey("contact.id", ondelete="CASCADE"), primary_key=True, index=True)
     )
+
+
+# --- proofs of value (revision 0005) -----------------------------------------------
+
+
+class PovBase(SQLModel):
+    name: str = Field(max_length=300)
+    owner: str | None = Field(default=None, max_length=200)
+    type: str | None = Field(default=None, max_length=20)
+    status: str = Field(default="new", max_length=20)
+    result: str | None = Field(default=None, max_length=20)
+    success_criteria: str | None = Field(default=None, max_length=4000)
+    start_date: date | None = None
+    planned_end_date: date | None = None
+    end_date: date | None = None
+    collaboration_project_url: str | None = Field(default=None, max_length=500)
+    notes: str | None = Field(default=None, max_length=4000)
+
+
+class PovCreate(PovBase):
+    account_id: int
+    opportunity_id: int
+
+
+class Pov(PovBase, table=True):
+    __tablename__ = "pov"
+    __table_args__ = (sa.Index("ix_pov_status", "status"), sa.Index("ix_pov_end_date", "end_date"))
+    id: int | None = Field(default=None, primary_key=True)
+    name_key: str = Field(max_length=300, unique=True)
+    account_id: int = Field(sa_column=_fk("account.id", ondelete="CASCADE"))
+    opportunity_id: int = Field(sa_column=_fk("opportunity.id", ondelete="RESTRICT"))
+    created_at: datetime
+    updated_at: datetime

@@ -175,6 +175,28 @@ onboarding = sa.Table(
     sa.Column('updated_at', UTCDateTime(), nullable=False),
 )
 
+pov = sa.Table(
+    'pov',
+    metadata,
+    sa.Column('name', sa.String(300), nullable=False),
+    sa.Column('owner', sa.String(200), nullable=True),
+    sa.Column('type', sa.String(20), nullable=True),
+    sa.Column('status', sa.String(20), nullable=False),
+    sa.Column('result', sa.String(20), nullable=True),
+    sa.Column('success_criteria', sa.String(4000), nullable=True),
+    sa.Column('start_date', sa.Date(), nullable=True),
+    sa.Column('planned_end_date', sa.Date(), nullable=True),
+    sa.Column('end_date', sa.Date(), nullable=True),
+    sa.Column('collaboration_project_url', sa.String(500), nullable=True),
+    sa.Column('notes', sa.String(4000), nullable=True),
+    sa.Column('id', sa.Integer(), primary_key=True, nullable=False),
+    sa.Column('name_key', sa.String(300), nullable=False, unique=True),
+    sa.Column('account_id', sa.Integer(), sa.ForeignKey('account.id', ondelete='CASCADE'), nullable=False),
+    sa.Column('opportunity_id', sa.Integer(), sa.ForeignKey('opportunity.id', ondelete='RESTRICT'), nullable=False),
+    sa.Column('created_at', UTCDateTime(), nullable=False),
+    sa.Column('updated_at', UTCDateTime(), nullable=False),
+)
+
 pse = sa.Table(
     'pse',
     metadata,

@@ -20,13 +20,14 @@ from cstool.services.importing.base import Context, ImportResult, Kind
 from cstool.services.importing.kinds_crm import ACCOUNTS, CONTACTS, OPPORTUNITIES
 from cstool.services.importing.kinds_ebr import EBRS
 from cstool.services.importing.kinds_onboarding import ONBOARDINGS, USAGE
+from cstool.services.importing.kinds_pov import POVS
 from cstool.services.importing.kinds_pse import PSES, TIME_ENTRIES
 from cstool.services.importing.kinds_timeline import ACTIVITIES, TASKS
 from cstool.services.importing.tables import is_table_file, restore_table, table_named, tables
 
 # In the order a CRM migration imports them: each kind refers to kinds above it.
 KINDS: tuple[Kind, ...] = (ACCOUNTS, CONTACTS, OPPORTUNITIES, ONBOARDINGS, USAGE, ACTIVITIES, TASKS, EBRS, PSES,
-                           TIME_ENTRIES)
+                           TIME_ENTRIES, POVS)
 
 
 def kind_named(name: str) -> Kind | None:
