@@ -91,7 +91,12 @@ def test_config(cli):
     cli.ok("config", "set", "fiscal-year-start", "1")
     assert cli.ok("config", "get", "fiscal-year-start").stdout.strip() == "1"
     rows = {r["key"]: r["value"] for r in cli.json("config", "list")}
-    assert rows == {"fiscal-year-start": 1, "tte-goal": 14, "ttfv-goal": 30, "tto-goal": 45, "first-value-threshold": 10}
+    assert rows == {"fiscal-year-start": 1, "tte-goal": 14, "ttfv-goal": 30, "tto-goal": 45, "first-value-threshold": 10,
+                    "ttpi-goal": 90, "health-weight-usage": 30, "health-weight-engagement": 20,
+                    "health-weight-sentiment": 20, "health-weight-ebr": 10, "health-weight-onboarding": 10,
+                    "health-weight-pse": 10, "csm-manager": None}
+    cli.ok("config", "set", "csm-manager", "Maria Lopez")  # a name, not a number
+    assert cli.ok("config", "get", "csm-manager").stdout.strip() == "Maria Lopez"
     r = cli("config", "set", "fiscal-year-start", "13")
     assert r.exit_code == 1 and "fiscal-year-start: '13'" in r.stderr
     r = cli("config", "set", "colour", "1")

@@ -34,6 +34,7 @@ CHILD_COLUMNS = {
     "ebrs": ["id", "name", "date", "fiscal_quarter", "status", "outcome"],
     "pses": ["id", "name", "status", "percent_complete", "scoped_hours", "hours_consumed"],
     "pov": [],
+    "primary_objective": [],
     "tasks": ["id", "title", "due_date", "owner"],
 }
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 # Options whose value may be left out: `report ttv --quarter` means the current quarter.
 OPTIONAL_VALUES = {("report", "ttv"): {"--quarter": "current"}, ("report", "pov"): {"--quarter": "current"},
+                   ("report", "plans"): {"--quarter": "current"},
                    ("task", "list"): {"--due": "today"}}
 
 

@@ -10,7 +10,7 @@ from cstool import render
 from cstool.cli.common import FormatOpt, progress_bar, writing
 from cstool.render import Format, note
 
-KINDS_HELP = ("accounts, contacts, opportunities, onboardings, usage, activities, tasks, ebrs, pses, time-entries, povs "
+KINDS_HELP = ("accounts, contacts, opportunities, onboardings, usage, activities, tasks, ebrs, pses, time-entries, povs, objectives "
               "(CRM exports or our field names), or any table name `cstool export` takes (its CSV, restored as is)")
 
 
@@ -32,7 +32,7 @@ def import_(
     """Import records from CSV: every row is checked first; all rows are imported or none (bad rows by line).
 
     Migrating from a CRM: accounts, then contacts, opportunities, onboardings, usage, activities, tasks,
-    ebrs, pses, time-entries, povs. An imported onboarding fills the account's untouched placeholder."""
+    ebrs, pses, time-entries, povs, objectives. An imported onboarding fills the account's untouched placeholder."""
     from cstool.errors import ExitCode, InvalidValue
 
     if all_dir is not None:

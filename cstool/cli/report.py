@@ -12,7 +12,8 @@ from cstool.render import Format
 
 app = typer.Typer(no_args_is_help=True)
 
-METRIC_LABELS = {"tte": "Time to Engage", "ttfv": "Time to First Value", "tto": "Time to Onboard"}
+METRIC_LABELS = {"tte": "Time to Engage", "ttfv": "Time to First Value", "tto": "Time to Onboard",
+                 "ttpi": "Time to Purchase Intent"}
 BAR_WIDTH = 20
 
 
@@ -218,3 +219,32 @@ def pov_report(
     summary = {k: v for k, v in data.items() if k != "open"}
     render.record(summary, fmt, title=f"POVs closed in {data['quarter']}")
     render.rows(data["open"], fmt, title="Open POVs per SA", empty="No POV in progress.")
+
+
+@app.command("plans")
+def plans_report(
+    ctx: typer.Context,
+    quarter: Annotated[str | None, typer.Option("--quarter", help="FY2027-Q4, current, previous (default current).")] = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Time to Purchase Intent (primary objective green - purchase) per quarter, and each account's objectives."""
+    from cstool.clock import today
+    from cstool.domain.fiscal import parse_quarter
+    from cstool.queries.plans import plans_report as build
+    from cstool.services.settings import get_setting
+
+    with querying(ctx) as session:
+        q = parse_quarter(quarter, start_month=get_setting(session, "fiscal-year-start"), today=today())
+        data = build(session, quarter=q)
+    if fmt is Format.json:
+        render.record(data, fmt)
+        return
+    if fmt is Format.csv:
+        render.rows(data["metrics"], fmt)
+        return
+    render.table([_metric_cells(m) for m in data["metrics"]], HEADER,
+                 title=f"Time to Purchase Intent {data['quarter']} ({data['start']} to {data['end']})")
+    caption = _left_out_caption(data)
+    if caption:
+        typer.echo(caption)
+    render.rows(data["accounts"], fmt, title="Objectives by colour", empty="No success plans yet.")

@@ -10,12 +10,18 @@ from cstool.errors import InvalidValue
 @dataclass(frozen=True)
 class SettingSpec:
     key: str
-    default: int
+    default: int | str | None
     minimum: int
     maximum: int
     help: str
+    text: bool = False  # a name rather than a number
 
-    def parse(self, raw: str | int) -> int:
+    def parse(self, raw: str | int) -> int | str | None:
+        if self.text:
+            value = str(raw).strip()
+            if len(value) > 200:
+                raise InvalidValue(self.key, raw, "use at most 200 characters")
+            return value or None
         try:
             value = int(str(raw).strip())
         except ValueError:
@@ -33,6 +39,14 @@ SETTINGS: dict[str, SettingSpec] = {
         SettingSpec("ttfv-goal", 30, 1, 365, "Time to First Value goal, days"),
         SettingSpec("tto-goal", 45, 1, 730, "Time to Onboard goal, days"),
         SettingSpec("first-value-threshold", 10, 1, 100, "active/licensed users percent that marks first value"),
+        SettingSpec("ttpi-goal", 90, 1, 730, "Time to Purchase Intent goal, days"),
+        SettingSpec("health-weight-usage", 30, 0, 100, "health score weight of license usage"),
+        SettingSpec("health-weight-engagement", 20, 0, 100, "health score weight of engagement"),
+        SettingSpec("health-weight-sentiment", 20, 0, 100, "health score weight of CSM sentiment"),
+        SettingSpec("health-weight-ebr", 10, 0, 100, "health score weight of EBR coverage"),
+        SettingSpec("health-weight-onboarding", 10, 0, 100, "health score weight of the open onboarding"),
+        SettingSpec("health-weight-pse", 10, 0, 100, "health score weight of professional services"),
+        SettingSpec("csm-manager", None, 0, 0, "who gets the 'Assign a CSM' task (a name)", text=True),
     )
 }
 

@@ -8,13 +8,16 @@ from datetime import date
 
 from cstool.domain.fields import round1
 
-METRICS = ("tte", "ttfv", "tto")
-METRIC_NAMES = {"tte": "Time to Engage", "ttfv": "Time to First Value", "tto": "Time to Onboard"}
-GOAL_SETTINGS = {"tte": "tte-goal", "ttfv": "ttfv-goal", "tto": "tto-goal"}
+METRICS = ("tte", "ttfv", "tto")  # the onboarding's (report ttv); TTPI is the success plan's (report plans)
+METRIC_NAMES = {"tte": "Time to Engage", "ttfv": "Time to First Value", "tto": "Time to Onboard",
+                "ttpi": "Time to Purchase Intent"}
+GOAL_SETTINGS = {"tte": "tte-goal", "ttfv": "ttfv-goal", "tto": "tto-goal", "ttpi": "ttpi-goal"}
 # the milestone whose date places a measurement in a quarter ("achieved" cohort)
-ACHIEVED_FIELD = {"tte": "first_engaged_date", "ttfv": "first_value_date", "tto": "finish_date"}
-# the date the clock starts from, for pending/overdue
-CLOCK_FIELD = {"tte": "start_date", "ttfv": "purchase_date", "tto": "start_date"}
+ACHIEVED_FIELD = {"tte": "first_engaged_date", "ttfv": "first_value_date", "tto": "finish_date",
+                  "ttpi": "green_date"}
+# the date the clock starts from, for pending/overdue.  For TTPI the clock starts at the purchase, and a plan
+# row's start_date is its purchase date: it is in the pool from the day the customer bought.
+CLOCK_FIELD = {"tte": "start_date", "ttfv": "purchase_date", "tto": "start_date", "ttpi": "purchase_date"}
 
 
 def tte(start: date | None, first_engaged: date | None) -> int | None:

@@ -67,6 +67,9 @@ def show_account(conn, *, ref: str) -> dict:
     povs = conn.execute(select(t.pov).where(t.pov.c.account_id == aid, t.pov.c.status == "in-progress")
                         .order_by(t.pov.c.id)).all()
     record["pov"] = pov_records(conn, povs[-1:])[0] if povs else None
+    from cstool.queries.plans import primary_objective
+
+    record["primary_objective"] = primary_objective(conn, aid)
     record["tasks"] = [task_record(x, account.name) for x in conn.execute(
         select(t.task).where(k.account_id == aid, k.done_date.is_(None)).order_by(k.due_date, k.id).limit(5))]
     return record

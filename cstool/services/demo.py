@@ -24,7 +24,8 @@ from cstool.domain.onboarding import check_dates, playbook_tasks
 from cstool.errors import Conflict
 from cstool.services.settings import get_setting
 from cstool.storage.models import (
-    Account, Activity, Contact, Ebr, History, LicenseUsage, Onboarding, Opportunity, Pov, Pse, PseTimeEntry, Task,
+    Account, Activity, Contact, Ebr, History, LicenseUsage, Objective, Onboarding, Opportunity, Pov, Pse, PseTimeEntry,
+    Task,
 )
 
 SEED = 2027
@@ -277,9 +278,12 @@ def build_demo(session: Session, *, actor: str, accounts: int = 200, today: date
     step("PSEs", len(pses))
     povs = _povs(session, rng=rng, accounts_by_id=accounts_by_id, won=won, today=today, stamp=stamp)
     step("POVs", povs)
+    objectives = _plans(session, rng=rng, today=today, stamp=stamp)
+    step("objectives", objectives)
     return {"accounts": len(ids), "contacts": len(contacts), "opportunities": len(opps),
             "onboardings": len(ob_ids), "tasks": len(tasks), "activities": len(activities), "usage": len(usage),
-            "ebrs": len(ebrs), "pses": len(pses), "time_entries": len(entries), "povs": povs}
+            "ebrs": len(ebrs), "pses": len(pses), "time_entries": len(entries), "povs": povs,
+            "objectives": objectives}
 
 
 def _povs(session: Session, *, rng: random.Random, accounts_by_id: dict, won: dict, today: date, stamp) -> int:
@@ -326,3 +330,38 @@ def _povs(session: Session, *, rng: random.Random, accounts_by_id: dict, won: di
 
 
 PLANTED = ("pse-over-budget", "pse-stale-hours")
+
+
+PLAN_OBJECTIVES = [("Faster, reliable CI pipelines", "CI", "Increase operational efficiency"),
+                   ("Single application for source control", "SCM", "Reduce cost"),
+                   ("Shift security left", "Security", "Reduce security and compliance risk"),
+                   ("Continuous delivery to production", "CD", "Deliver better products faster"),
+                   ("Plan work in one place", "Agile", "Increase operational efficiency")]
+
+
+def _plans(session: Session, *, rng: random.Random, today: date, stamp) -> int:
+    """Success plans for every account past onboarding (a completed onboarding, or in adoption or later): a
+    primary objective, green for most once value arrived (between 20 and 150 days after the purchase), red or
+    yellow for the rest, and one or two others."""
+    from cstool.domain.plans import PAST_ONBOARDING_STAGES
+
+    latest = {aid: (status, purchase) for aid, status, purchase in session.execute(
+        select(Onboarding.account_id, Onboarding.status, Onboarding.purchase_date).order_by(Onboarding.id)).all()}
+    staged = set(session.scalars(select(Account.id).where(Account.lifecycle_stage.in_(PAST_ONBOARDING_STAGES))))
+    rows = []
+    for aid in sorted(staged | {a for a, (status, _) in latest.items() if status in ("completed", "in-progress")}):
+        picks = rng.sample(PLAN_OBJECTIVES, rng.randint(2, 3))
+        purchase = latest.get(aid, (None, None))[1]
+        for n, (title, capability, driver) in enumerate(picks):
+            green = None
+            if purchase is not None and rng.random() < (0.7 if n == 0 else 0.4):
+                day = purchase + timedelta(days=rng.randint(20, 150))
+                green = day if day <= today else None
+            status = "green" if green else rng.choice(["yellow", "red"])
+            rows.append({"account_id": aid, "title": title, "is_primary": n == 0, "solution": "GitLab Ultimate",
+                         "capability": capability, "value_driver": driver, "metrics": None, "pain": None,
+                         "due_date": None, "status": status, "green_date": green, "notes": None,
+                         "created_at": stamp, "updated_at": stamp})
+    if rows:
+        session.execute(insert(Objective), rows)
+    return len(rows)

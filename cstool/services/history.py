@@ -129,7 +129,8 @@ def history_rows(session: Session, *, entity: str, entity_id: int, include_accou
     ]
 
 
-ENTITIES = ("account", "contact", "opportunity", "onboarding", "activity", "task", "setting", "ebr", "pse", "pov")
+ENTITIES = ("account", "contact", "opportunity", "onboarding", "activity", "task", "setting", "ebr", "pse", "pov",
+            "objective")
 
 
 def history_for(session: Session, ref: str) -> list[dict]:

@@ -18,7 +18,8 @@ from cstool.domain.onboarding import PLACEHOLDER_EMPTY, PURCHASE_SLACK_DAYS
 from cstool.domain.pse import ACTIVE_STATUSES, STALE_AFTER_DAYS, as_hours, stale_on_or_before
 from cstool.services.gemstones import rank_sql
 from cstool.services.records import iso
-from cstool.storage.models import Account, Ebr, Onboarding, Pov, Pse, PseTimeEntry
+from cstool.domain.plans import PAST_ONBOARDING_STAGES
+from cstool.storage.models import Account, Ebr, Objective, Onboarding, Pov, Pse, PseTimeEntry
 
 RULES = {
     "dates-out-of-order": "milestone dates contradict each other",
@@ -28,6 +29,8 @@ RULES = {
     "ebr-date-passed": "scheduled EBR whose date has passed",
     "pse-over-budget": "engagement consumed more hours than scoped",
     "pov-past-planned-end": "POV still in progress after its planned end",
+    "plan-missing": "account past onboarding with no success-plan objective",
+    "plan-primaries": "account with more than one primary objective",
     "pse-stale-hours": f"active engagement with no hours update for {STALE_AFTER_DAYS} days",
     "no-csm": "account of gemstone ruby or above with no CSM",
     "slack-convention": "Slack channel off the #a_<customer-name>-internal convention",
@@ -96,6 +99,23 @@ def run_checks(session: Session) -> list[dict]:
         out.append(_finding("pov-past-planned-end", "pov", p_id, name,
                             f"'{p_name}' ({p_owner or 'no owner'}) was planned to end {iso(planned)}: close it or "
                             "update --planned-end"))
+
+    past_onboarding = or_(Account.lifecycle_stage.in_(PAST_ONBOARDING_STAGES),
+                          exists().where(Onboarding.account_id == Account.id, Onboarding.status == "completed"))
+    for a_id, name, stage in session.execute(
+        select(Account.id, Account.name, Account.lifecycle_stage).where(
+            active, past_onboarding, ~exists().where(Objective.account_id == Account.id)).order_by(Account.name_key)
+    ).all():
+        out.append(_finding("plan-missing", "account", a_id, name,
+                            f"{'stage ' + stage if stage in PAST_ONBOARDING_STAGES else 'onboarding completed'}, "
+                            "no objectives: add them with `cstool plan add`"))
+    for a_id, name, n in session.execute(
+        select(Account.id, Account.name, func.count()).join(Objective, Objective.account_id == Account.id)
+        .where(active, Objective.is_primary.is_(True)).group_by(Account.id, Account.name).having(func.count() > 1)
+        .order_by(Account.name)
+    ).all():
+        out.append(_finding("plan-primaries", "account", a_id, name,
+                            f"{n} primary objectives; keep one (`cstool plan update ID --no-primary`)"))
 
     for e_id, e_name, on, name in session.execute(
         select(Ebr.id, Ebr.name, Ebr.on_date, Account.name).join(Account, Account.id == Ebr.account_id)

@@ -413,3 +413,48 @@ class Pov(PovBase, table=True):
     opportunity_id: int = Field(sa_column=_fk("opportunity.id", ondelete="RESTRICT"))
     created_at: datetime
     updated_at: datetime
+
+
+# --- success-plan objectives and health snapshots (revision 0005) -----------------------
+
+
+class ObjectiveBase(SQLModel):
+    title: str = Field(max_length=500)
+    is_primary: bool = False  # the use case the customer bought for: one per account ("primary" in JSON)
+    solution: str | None = Field(default=None, max_length=500)
+    capability: str | None = Field(default=None, max_length=60)
+    value_driver: str | None = Field(default=None, max_length=500)
+    metrics: str | None = Field(default=None, max_length=2000)
+    pain: str | None = Field(default=None, max_length=2000)
+    due_date: date | None = None
+    status: str = Field(default="yellow", max_length=10)
+    green_date: date | None = None
+    notes: str | None = Field(default=None, max_length=4000)
+
+
+class ObjectiveCreate(ObjectiveBase):
+    account_id: int
+
+
+class Objective(ObjectiveBase, table=True):
+    __tablename__ = "objective"
+    __table_args__ = (sa.Index("ix_objective_green_date", "green_date"),)
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(sa_column=_fk("account.id", ondelete="CASCADE"))
+    created_at: datetime
+    updated_at: datetime
+
+
+class HealthSnapshot(SQLModel, table=True):
+    """Every account's computed health score on a day (`cstool health snapshot`, weekly from cron)."""
+
+    __tablename__ = "health_snapshot"
+    __table_args__ = (sa.Index("uq_health_snapshot_account_id_on_date", "account_id", "on_date", unique=True),
+                      sa.Index("ix_health_snapshot_on_date", "on_date"))
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(sa_column=sa.Column(sa.Integer, sa.ForeignKey("account.id", ondelete="CASCADE"),
+                                                nullable=False))
+    on_date: date
+    score: int | None = None
+    colour: str | None = Field(default=None, max_length=10)
+    created_at: datetime

@@ -110,6 +110,37 @@ ebr = sa.Table(
     sa.Column('updated_at', UTCDateTime(), nullable=False),
 )
 
+health_snapshot = sa.Table(
+    'health_snapshot',
+    metadata,
+    sa.Column('id', sa.Integer(), primary_key=True, nullable=False),
+    sa.Column('account_id', sa.Integer(), sa.ForeignKey('account.id', ondelete='CASCADE'), nullable=False),
+    sa.Column('on_date', sa.Date(), nullable=False),
+    sa.Column('score', sa.Integer(), nullable=True),
+    sa.Column('colour', sa.String(10), nullable=True),
+    sa.Column('created_at', UTCDateTime(), nullable=False),
+)
+
+objective = sa.Table(
+    'objective',
+    metadata,
+    sa.Column('title', sa.String(500), nullable=False),
+    sa.Column('is_primary', sa.Boolean(), nullable=False),
+    sa.Column('solution', sa.String(500), nullable=True),
+    sa.Column('capability', sa.String(60), nullable=True),
+    sa.Column('value_driver', sa.String(500), nullable=True),
+    sa.Column('metrics', sa.String(2000), nullable=True),
+    sa.Column('pain', sa.String(2000), nullable=True),
+    sa.Column('due_date', sa.Date(), nullable=True),
+    sa.Column('status', sa.String(10), nullable=False),
+    sa.Column('green_date', sa.Date(), nullable=True),
+    sa.Column('notes', sa.String(4000), nullable=True),
+    sa.Column('id', sa.Integer(), primary_key=True, nullable=False),
+    sa.Column('account_id', sa.Integer(), sa.ForeignKey('account.id', ondelete='CASCADE'), nullable=False),
+    sa.Column('created_at', UTCDateTime(), nullable=False),
+    sa.Column('updated_at', UTCDateTime(), nullable=False),
+)
+
 opportunity = sa.Table(
     'opportunity',
     metadata,

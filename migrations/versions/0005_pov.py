@@ -1,4 +1,4 @@
-"""Proofs of Value.
+"""Proofs of Value, success-plan objectives, health snapshots.
 
 Revision ID: 0005
 Revises: 0004
@@ -43,8 +43,53 @@ def upgrade() -> None:
         batch_op.create_index('ix_pov_end_date', ['end_date'], unique=False)
         batch_op.create_index('ix_pov_status', ['status'], unique=False)
 
+    op.create_table('objective',
+    sa.Column('title', sa.String(length=500), nullable=False),
+    sa.Column('is_primary', sa.Boolean(), nullable=False),
+    sa.Column('solution', sa.String(length=500), nullable=True),
+    sa.Column('capability', sa.String(length=60), nullable=True),
+    sa.Column('value_driver', sa.String(length=500), nullable=True),
+    sa.Column('metrics', sa.String(length=2000), nullable=True),
+    sa.Column('pain', sa.String(length=2000), nullable=True),
+    sa.Column('due_date', sa.Date(), nullable=True),
+    sa.Column('status', sa.String(length=10), nullable=False),
+    sa.Column('green_date', sa.Date(), nullable=True),
+    sa.Column('notes', sa.String(length=4000), nullable=True),
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('account_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['account_id'], ['account.id'], name=op.f('fk_objective_account_id_account'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_objective'))
+    )
+    with op.batch_alter_table('objective', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_objective_account_id'), ['account_id'], unique=False)
+        batch_op.create_index('ix_objective_green_date', ['green_date'], unique=False)
+
+    op.create_table('health_snapshot',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('account_id', sa.Integer(), nullable=False),
+    sa.Column('on_date', sa.Date(), nullable=False),
+    sa.Column('score', sa.Integer(), nullable=True),
+    sa.Column('colour', sa.String(length=10), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['account_id'], ['account.id'], name=op.f('fk_health_snapshot_account_id_account'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_health_snapshot'))
+    )
+    with op.batch_alter_table('health_snapshot', schema=None) as batch_op:
+        batch_op.create_index('ix_health_snapshot_on_date', ['on_date'], unique=False)
+        batch_op.create_index('uq_health_snapshot_account_id_on_date', ['account_id', 'on_date'], unique=True)
+
 
 def downgrade() -> None:
+    with op.batch_alter_table('health_snapshot', schema=None) as batch_op:
+        batch_op.drop_index('uq_health_snapshot_account_id_on_date')
+        batch_op.drop_index('ix_health_snapshot_on_date')
+    op.drop_table('health_snapshot')
+    with op.batch_alter_table('objective', schema=None) as batch_op:
+        batch_op.drop_index('ix_objective_green_date')
+        batch_op.drop_index(batch_op.f('ix_objective_account_id'))
+    op.drop_table('objective')
     with op.batch_alter_table('pov', schema=None) as batch_op:
         batch_op.drop_index('ix_pov_status')
         batch_op.drop_index('ix_pov_end_date')

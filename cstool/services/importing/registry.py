@@ -20,6 +20,7 @@ from cstool.services.importing.base import Context, ImportResult, Kind
 from cstool.services.importing.kinds_crm import ACCOUNTS, CONTACTS, OPPORTUNITIES
 from cstool.services.importing.kinds_ebr import EBRS
 from cstool.services.importing.kinds_onboarding import ONBOARDINGS, USAGE
+from cstool.services.importing.kinds_plan import OBJECTIVES
 from cstool.services.importing.kinds_pov import POVS
 from cstool.services.importing.kinds_pse import PSES, TIME_ENTRIES
 from cstool.services.importing.kinds_timeline import ACTIVITIES, TASKS
@@ -27,7 +28,7 @@ from cstool.services.importing.tables import is_table_file, restore_table, table
 
 # In the order a CRM migration imports them: each kind refers to kinds above it.
 KINDS: tuple[Kind, ...] = (ACCOUNTS, CONTACTS, OPPORTUNITIES, ONBOARDINGS, USAGE, ACTIVITIES, TASKS, EBRS, PSES,
-                           TIME_ENTRIES, POVS)
+                           TIME_ENTRIES, POVS, OBJECTIVES)
 
 
 def kind_named(name: str) -> Kind | None:
