@@ -159,6 +159,7 @@ def test_check_finds_each_kind(cli, store):
         ("dates-out-of-order", "Ob"), ("survey-missing", "Ob"), ("ebr-date-passed", "Ob"),
         ("pse-over-budget", "Ob"), ("pse-stale-hours", "Ob"), ("no-csm", "NoCsm"),
         ("slack-convention", "Chan"), ("gemstone-stale", "Ob"),
+        ("plan-missing", "Ob"),  # a completed onboarding and no success-plan objective
     }
     assert "run `cstool gemstone recalc`" in next(x["detail"] for x in r.json() if x["rule"] == "gemstone-stale")
 

@@ -57,7 +57,9 @@ READ_PROBE = PROBE.replace("m.split('.')[0] in {heavy!r}", "any(m == h or m.star
 
 @pytest.mark.parametrize("args", [["account", "show", "Acme"], ["account", "list"], ["task", "list", "--due", "7d"],
                                   ["report", "ttv", "--quarter"], ["report", "onboarding"], ["onboarding", "show", "1"],
-                                  ["ebr", "list"], ["pse", "list"], ["history", "Acme"], ["export", "account"]])
+                                  ["ebr", "list"], ["pse", "list"], ["history", "Acme"], ["export", "account"],
+                                  ["pov", "list"], ["plan", "list"], ["report", "pov"], ["report", "plans"],
+                                  ["report", "health"], ["account", "health", "Acme"]])
 def test_reads_load_no_orm(args, tmp_path):
     """The read path is Core statements: no SQLModel, pydantic, ORM or table models are imported."""
     db = str(tmp_path / "r.db")

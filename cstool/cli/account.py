@@ -138,3 +138,25 @@ def show(
     with querying(ctx) as session:
         data = show_account(session, ref=ref)
     render.record(data, fmt, title=data["name"], nested=CHILD_COLUMNS)
+
+
+@app.command("health")
+def health(
+    ctx: typer.Context,
+    ref: Annotated[str, typer.Argument(help="Account name or id.")],
+    history: Annotated[bool, typer.Option("--history", help="Add the stored snapshots (the trend).")] = False,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """The health scorecard: every measure with its colour and why, the weights, the score and the recorded health."""
+    from cstool.queries.health import account_health
+
+    with querying(ctx) as session:
+        data = account_health(session, ref=ref, history=history)
+    if fmt is not Format.table:
+        render.record(data, fmt)
+        return
+    title = f"{data['account']}: health {data['score'] if data['score'] is not None else '-'} " \
+            f"({data['colour'] or 'not scored'}), recorded {data['recorded_health'] or '-'}, as of {data['as_of']}"
+    render.rows(data["measures"], fmt, columns=["measure", "colour", "weight", "reason"], title=title)
+    if history:
+        render.rows(data["history"], fmt, title="Snapshots", empty="No snapshots yet (cstool health snapshot).")

@@ -248,3 +248,20 @@ def plans_report(
     if caption:
         typer.echo(caption)
     render.rows(data["accounts"], fmt, title="Objectives by colour", empty="No success plans yet.")
+
+
+@app.command("health")
+def health_report(
+    ctx: typer.Context,
+    csm: Annotated[str | None, typer.Option("--csm", help="Only this CSM's accounts.")] = None,
+    colour: Annotated[str | None, typer.Option("--colour", "--color", help="Only red, yellow or green.")] = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Accounts from the riskiest: computed health score and colour, the worst measures, change since the last snapshot."""
+    from cstool.domain.fields import HEALTH, choice
+    from cstool.queries.health import health_report as build
+
+    colour = choice("colour", colour, HEALTH) if colour else None
+    with querying(ctx) as session:
+        data = build(session, csm=csm, colour=colour)
+    render.rows(data, fmt, title="Health, riskiest first", empty="No accounts.")

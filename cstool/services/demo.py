@@ -280,10 +280,12 @@ def build_demo(session: Session, *, actor: str, accounts: int = 200, today: date
     step("POVs", povs)
     objectives = _plans(session, rng=rng, today=today, stamp=stamp)
     step("objectives", objectives)
+    snapshots = _health(session, today=today, actor=actor)
+    step("health snapshots", snapshots)
     return {"accounts": len(ids), "contacts": len(contacts), "opportunities": len(opps),
             "onboardings": len(ob_ids), "tasks": len(tasks), "activities": len(activities), "usage": len(usage),
             "ebrs": len(ebrs), "pses": len(pses), "time_entries": len(entries), "povs": povs,
-            "objectives": objectives}
+            "objectives": objectives, "health_snapshots": snapshots}
 
 
 def _povs(session: Session, *, rng: random.Random, accounts_by_id: dict, won: dict, today: date, stamp) -> int:
@@ -365,3 +367,20 @@ def _plans(session: Session, *, rng: random.Random, today: date, stamp) -> int:
     if rows:
         session.execute(insert(Objective), rows)
     return len(rows)
+
+
+def _health(session: Session, *, today: date, actor: str) -> int:
+    """The CSMs' recorded health agrees with the scorecard where it would be green against a computed red (the
+    demo plants no such mismatch), then two weekly health snapshots, a week ago and today."""
+    from sqlalchemy import update
+
+    from cstool.queries.health import cards
+    from cstool.services.health import snapshot
+
+    mismatched = [c["account_id"] for c in cards(session, as_of=today)
+                  if c["recorded_health"] == "green" and c["colour"] == "red"]
+    if mismatched:
+        session.execute(update(Account.__table__).where(Account.__table__.c.id.in_(mismatched)).values(health="yellow"))
+    week_ago = snapshot(session, as_of=today - timedelta(days=7), actor=actor)
+    now_ = snapshot(session, as_of=today, actor=actor)
+    return week_ago["accounts"] + now_["accounts"]

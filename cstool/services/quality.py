@@ -31,6 +31,7 @@ RULES = {
     "pov-past-planned-end": "POV still in progress after its planned end",
     "plan-missing": "account past onboarding with no success-plan objective",
     "plan-primaries": "account with more than one primary objective",
+    "health-mismatch": "recorded health green while the computed health is red",
     "pse-stale-hours": f"active engagement with no hours update for {STALE_AFTER_DAYS} days",
     "no-csm": "account of gemstone ruby or above with no CSM",
     "slack-convention": "Slack channel off the #a_<customer-name>-internal convention",
@@ -116,6 +117,14 @@ def run_checks(session: Session) -> list[dict]:
     ).all():
         out.append(_finding("plan-primaries", "account", a_id, name,
                             f"{n} primary objectives; keep one (`cstool plan update ID --no-primary`)"))
+
+    from cstool.queries.health import cards
+
+    for card in cards(session):
+        if card["recorded_health"] == "green" and card["colour"] == "red":
+            out.append(_finding("health-mismatch", "account", card["account_id"], card["account"],
+                                f"recorded green, computed {card['score']} (red): "
+                                + "; ".join(m["reason"] for m in card["measures"] if m["colour"] == "red")))
 
     for e_id, e_name, on, name in session.execute(
         select(Ebr.id, Ebr.name, Ebr.on_date, Account.name).join(Account, Account.id == Ebr.account_id)
