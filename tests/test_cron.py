@@ -81,3 +81,15 @@ def test_overlapping_runs_are_skipped(db, tmp_path):
         fcntl.flock(held, fcntl.LOCK_EX)
         r = run("morning-tasks.sh", db, tmp_path)
     assert r.returncode == 0 and r.stdout == "" and "skipping" in r.stderr
+
+
+def test_weekly_health_stores_a_snapshot_and_lists_the_red(db, tmp_path, bare_cli):
+    bare_cli.ok("--db", db, "account", "update", "Acme", "--sentiment", "red")
+    r = run("weekly-health.sh", db, tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert "1 account(s) with a red health score this week:" in r.stdout and "Acme" in r.stdout
+    history = bare_cli.json("--db", db, "account", "health", "Acme", "--history")["history"]
+    assert [h["date"] for h in history] == ["2026-11-24"]
+    bare_cli.ok("--db", db, "account", "update", "Acme", "--sentiment", "green")
+    again = run("weekly-health.sh", db, tmp_path)
+    assert (again.returncode, again.stdout) == (0, "")  # nothing red: nothing to mail
