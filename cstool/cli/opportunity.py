@@ -33,8 +33,9 @@ def add(
 
     raw = dict(name=name, stage=stage, close_date=close_date, amount=amount, iacv=iacv, type=type_)
     with writing(ctx) as (session, actor):
-        record = add_opportunity(session, account=account, raw=raw, actor=actor)
-    note(f"Added opportunity {record['name']} (id {record['id']}) to {record['account']}.")
+        record, events = add_opportunity(session, account=account, raw=raw, actor=actor)
+    for event in events:
+        note(event)
     render.record(record, fmt, title=record["name"])
 
 
@@ -51,7 +52,9 @@ def update(
 
     raw = dict(name=name, stage=stage, close_date=close_date, amount=amount, iacv=iacv, type=type_)
     with writing(ctx) as (session, actor):
-        record = update_opportunity(session, ref=ref, raw=raw, actor=actor)
+        record, events = update_opportunity(session, ref=ref, raw=raw, actor=actor)
+    for event in events:
+        note(event)
     render.record(record, fmt, title=record["name"])
 
 

@@ -77,3 +77,21 @@ def compute(users: int | None, plan: str | None, iacv: Decimal | int | float | N
 def triggers_onboarding(old_rank: int | None, new_rank: int) -> bool:
     """A move from quartz or none (rank 5/6) into ranks 1-4 starts an onboarding."""
     return (old_rank or NO_GEMSTONE_RANK) >= QUARTZ_RANK and new_rank <= 4
+
+
+ASSIGN_CSM_TYPES = ("new", "add-on")
+ASSIGN_CSM_DUE_DAYS = 2
+
+
+def projected_for_csm(*, old_stage: str | None, new_stage: str, opportunity_type: str | None, account_csm: str | None,
+                      users: int | None, plan: str | None, account_iacv: Decimal | None,
+                      opportunity_iacv: Decimal | None) -> "Gemstone | None":
+    """The gemstone an account without a CSM would have once this opportunity closes, when the opportunity (new or
+    add-on) has just moved to negotiating and that gemstone is ruby or above; else None (no CSM to assign)."""
+    if new_stage != "negotiating" or old_stage == "negotiating" or opportunity_type not in ASSIGN_CSM_TYPES:
+        return None
+    if account_csm:
+        return None
+    iacv = (account_iacv or Decimal(0)) + (opportunity_iacv or Decimal(0))
+    projected = compute(users, plan, iacv if account_iacv is not None or opportunity_iacv is not None else None)
+    return projected if projected.rank <= 4 else None

@@ -105,10 +105,12 @@ def build_demo(session: Session, *, actor: str, accounts: int = 200, today: date
     # --- contacts and opportunities ---------------------------------------------------------
     contacts, opps, opp_keys = [], [], []
     for aid, acc in accounts_by_id.items():
-        for _ in range(rng.randint(1, 3)):
+        for n in range(rng.randint(1, 3)):
             first, last = rng.choice(CONTACT_FIRST), rng.choice(CONTACT_LAST)
+            # customers being onboarded (ruby and above) name a GitLab admin: the enablement emails go there
+            admin = rng.random() < 0.3 or (n == 0 and acc["gemstone_rank"] <= 4)
             contacts.append({"account_id": aid, "name": f"{first} {last}", "title": rng.choice(TITLES),
-                             "email": f"{first.lower()}@{_slug(acc['name'])}.example", "gitlab_admin": rng.random() < 0.3})
+                             "email": f"{first.lower()}@{_slug(acc['name'])}.example", "gitlab_admin": admin})
         if acc["gemstone_rank"] <= 4:
             purchase = window_start + timedelta(days=rng.randint(-30, max(1, span - 3)))
             opps.append({"account_id": aid, "name": f"{acc['name']} subscription", "stage": "closed-won",

@@ -19,7 +19,7 @@ from cstool.domain.pse import ACTIVE_STATUSES, STALE_AFTER_DAYS, as_hours, stale
 from cstool.services.gemstones import rank_sql
 from cstool.services.records import iso
 from cstool.domain.plans import PAST_ONBOARDING_STAGES
-from cstool.storage.models import Account, Ebr, Objective, Onboarding, Pov, Pse, PseTimeEntry
+from cstool.storage.models import Account, Contact, Ebr, Objective, Onboarding, Pov, Pse, PseTimeEntry
 
 RULES = {
     "dates-out-of-order": "milestone dates contradict each other",
@@ -32,6 +32,7 @@ RULES = {
     "plan-missing": "account past onboarding with no success-plan objective",
     "plan-primaries": "account with more than one primary objective",
     "health-mismatch": "recorded health green while the computed health is red",
+    "no-gitlab-admin": "open onboarding whose account has no contact flagged GitLab admin",
     "pse-stale-hours": f"active engagement with no hours update for {STALE_AFTER_DAYS} days",
     "no-csm": "account of gemstone ruby or above with no CSM",
     "slack-convention": "Slack channel off the #a_<customer-name>-internal convention",
@@ -117,6 +118,16 @@ def run_checks(session: Session) -> list[dict]:
     ).all():
         out.append(_finding("plan-primaries", "account", a_id, name,
                             f"{n} primary objectives; keep one (`cstool plan update ID --no-primary`)"))
+
+    for ob_id, name in session.execute(
+        select(o.id, Account.name).join(Account, Account.id == o.account_id).where(
+            active, o.status.in_(("scheduled", "in-progress", "on-hold")),
+            ~exists().where(Contact.account_id == o.account_id, Contact.gitlab_admin.is_(True)))
+        .order_by(Account.name_key)
+    ).all():
+        out.append(_finding("no-gitlab-admin", "onboarding", ob_id, name,
+                            "no contact is flagged GitLab admin, so the enablement emails have nobody to go to "
+                            "(contact update ID --gitlab-admin)"))
 
     from cstool.queries.health import cards
 
