@@ -28,6 +28,7 @@ def db(bare_cli, tmp_path):
     bare_cli.ok("--db", path, "account", "add", "Acme", "--csm", "Ann", "--users", "600",
                 "--slack", "#a_acme-internal")
     bare_cli.ok("--db", path, "onboarding", "start", "Acme", "--date", "2026-11-20", "--purchase-date", "2026-11-01")
+    bare_cli.ok("--db", path, "contact", "add", "Acme", "Pat Admin", "--gitlab-admin")
     return path
 
 
