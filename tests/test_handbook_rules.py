@@ -34,6 +34,9 @@ def test_users_boundary_and_the_rule_s_conditions(cli):
     cli.ok("account", "add", "Five", "--users", "500", "--plan", "premium")  # quartz, and ruby needs > 500
     cli.ok("opportunity", "add", "Five", "--name", "F", "--stage", "negotiating", "--type", "new")
     assert _tasks(cli, "Five") == []
+    cli.ok("account", "add", "Six", "--users", "501", "--plan", "premium")  # 501 users: ruby already
+    cli.ok("opportunity", "add", "Six", "--name", "G", "--stage", "negotiating", "--type", "new")
+    assert len(_tasks(cli, "Six")) == 1
     cli.ok("account", "add", "Big", "--users", "2001", "--plan", "ultimate", "--csm", "Ann")  # has a CSM
     cli.ok("opportunity", "add", "Big", "--name", "B", "--stage", "negotiating", "--type", "new")
     assert _tasks(cli, "Big") == []
