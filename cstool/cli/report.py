@@ -17,6 +17,15 @@ METRIC_LABELS = {"tte": "Time to Engage", "ttfv": "Time to First Value", "tto": 
 BAR_WIDTH = 20
 
 
+def _quarter_of(session, quarter: str | None):
+    """A --quarter value (FY2027-Q4, current, previous; None: the current one) under the store's fiscal year."""
+    from cstool.clock import today
+    from cstool.domain.fiscal import parse_quarter
+    from cstool.services.settings import get_setting
+
+    return parse_quarter(quarter, start_month=get_setting(session, "fiscal-year-start"), today=today())
+
+
 def _num(value) -> str:
     if value is None:
         return "-"
@@ -202,14 +211,10 @@ def pov_report(
     fmt: FormatOpt = Format.table,
 ) -> None:
     """POVs closed in the quarter (win rate, median length, ran over, POV-to-win) and the open ones per SA."""
-    from cstool.clock import today
-    from cstool.domain.fiscal import parse_quarter
     from cstool.queries.pov import pov_report as build
-    from cstool.services.settings import get_setting
 
     with querying(ctx) as session:
-        q = parse_quarter(quarter, start_month=get_setting(session, "fiscal-year-start"), today=today())
-        data = build(session, quarter=q)
+        data = build(session, quarter=_quarter_of(session, quarter))
     if fmt is Format.json:
         render.record(data, fmt)
         return
@@ -228,14 +233,10 @@ def plans_report(
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Time to Purchase Intent (primary objective green - purchase) per quarter, and each account's objectives."""
-    from cstool.clock import today
-    from cstool.domain.fiscal import parse_quarter
     from cstool.queries.plans import plans_report as build
-    from cstool.services.settings import get_setting
 
     with querying(ctx) as session:
-        q = parse_quarter(quarter, start_month=get_setting(session, "fiscal-year-start"), today=today())
-        data = build(session, quarter=q)
+        data = build(session, quarter=_quarter_of(session, quarter))
     if fmt is Format.json:
         render.record(data, fmt)
         return

@@ -12,8 +12,7 @@ from cstool.domain import fields as f
 from cstool.domain import pov as rules
 from cstool.domain.fiscal import FiscalQuarter
 from cstool.domain.ttv import median
-from cstool.errors import NotFound
-from cstool.services.lookup import account_names, account_row, as_id, name_key, only_open
+from cstool.services.lookup import account_names, account_row, by_id_name_or_account
 from cstool.services.records import iso
 from cstool.storage import tables as t
 
@@ -38,18 +37,9 @@ def pov_records(conn, items: list) -> list[dict]:
 
 def pov_row(conn, ref: str):
     """By id, by its (unique) name, or an account's one POV not yet closed or cancelled."""
-    text = str(ref).strip()
-    if as_id(text) is not None:
-        row = conn.execute(select(t.pov).where(P.id == as_id(text))).first()
-        if row is None:
-            raise NotFound(f"pov: no POV has id {text}.")
-        return row
-    row = conn.execute(select(t.pov).where(P.name_key == name_key(text))).first()
-    if row is not None:
-        return row
-    return only_open(conn, t.pov, account=account_row(conn, text), is_open=P.status.in_(rules.ACTIVE_STATUSES),
-                     order_by=(P.id,), label="pov", noun="POV", describe=lambda p: f"#{p.id} {p.name} ({p.status})",
-                     hint=" (create one with `cstool pov create`)")
+    return by_id_name_or_account(conn, t.pov, ref, label="pov", noun="POV", is_open=P.status.in_(rules.ACTIVE_STATUSES),
+                                 describe=lambda p: f"#{p.id} {p.name} ({p.status})",
+                                 hint=" (create one with `cstool pov create`)")
 
 
 def list_povs(conn, *, account: str | None = None, status: str | None = None, owner: str | None = None) -> list[dict]:

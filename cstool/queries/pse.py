@@ -7,8 +7,7 @@ from sqlalchemy import func, select
 from cstool.clock import today
 from cstool.domain import fields as f
 from cstool.domain import pse as rules
-from cstool.errors import NotFound
-from cstool.services.lookup import account_names, account_row, as_id, name_key, only_open
+from cstool.services.lookup import account_names, account_row, by_id_name_or_account
 from cstool.services.records import iso
 from cstool.storage import tables as t
 
@@ -64,18 +63,8 @@ def pse_records(conn, items: list) -> list[dict]:
 
 def pse_row(conn, ref: str):
     """By id, by its (unique) name, or an account's one open engagement."""
-    text = str(ref).strip()
-    if as_id(text) is not None:
-        row = conn.execute(select(t.pse).where(P.id == as_id(text))).first()
-        if row is None:
-            raise NotFound(f"pse: no engagement has id {text}.")
-        return row
-    row = conn.execute(select(t.pse).where(P.name_key == name_key(text))).first()
-    if row is not None:
-        return row
-    return only_open(conn, t.pse, account=account_row(conn, text), is_open=P.status != "completed",
-                     order_by=(P.id,), label="pse", noun="engagement",
-                     describe=lambda p: f"#{p.id} {p.name} ({p.status})")
+    return by_id_name_or_account(conn, t.pse, ref, label="pse", noun="engagement", is_open=P.status != "completed",
+                                 describe=lambda p: f"#{p.id} {p.name} ({p.status})")
 
 
 def list_pses(conn, *, account: str | None, status: str | None) -> list[dict]:

@@ -113,3 +113,18 @@ def only_open(session: Session, table, *, account, is_open, order_by, label: str
         listing = "; ".join(describe(r) for r in open_ones)
         raise Conflict(f"{label}: {account.name} has {len(open_ones)} open {noun}s: {listing}. Give the {noun} id.")
     return open_ones[0]
+
+
+def by_id_name_or_account(session, table, ref: str, *, label: str, noun: str, is_open, describe, hint: str = ""):
+    """A row by id, by its unique name (name_key), or the account's one open record of the kind."""
+    text = str(ref).strip()
+    if as_id(text) is not None:
+        row = session.execute(select(table).where(table.c.id == as_id(text))).first()
+        if row is None:
+            raise NotFound(f"{label}: no {noun} has id {text}.")
+        return row
+    row = session.execute(select(table).where(table.c.name_key == name_key(text))).first()
+    if row is not None:
+        return row
+    return only_open(session, table, account=account_row(session, text), is_open=is_open,
+                     order_by=(table.c.id,), label=label, noun=noun, describe=describe, hint=hint)

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
 
 from cstool.domain import fields as f
 from cstool.domain import pov as rules
 from cstool.errors import CstoolError
 from cstool.services.importing.base import Column, Context, Kind, Row, insert_new, update_existing
 from cstool.services.importing.cells import day, pick, text
-from cstool.services.importing.refs import by_name_in_account, resolve_accounts
+from cstool.services.importing.refs import by_name_in_account, resolve_accounts, match_unique_name
 from cstool.services.lookup import name_key
 from cstool.storage.models import Opportunity, Pov
 
@@ -28,20 +27,7 @@ def _resolve(ctx: Context, rows: list[Row]) -> list[Row]:
         except CstoolError as exc:
             ctx.error(r.line, exc.message)
     rows = by_name_in_account(ctx, resolve_accounts(ctx, settled), Opportunity, "opportunity", required=True)
-    existing = dict(ctx.session.execute(select(Pov.name_key, Pov.id).where(
-        Pov.name_key.in_(sorted({name_key(r.values["name"]) for r in rows})))).all()) if rows else {}
-    out = []
-    for r in rows:
-        key = name_key(r.values["name"])
-        if not ctx.first_time(("pov", key), r.line):
-            continue
-        if key in existing:
-            if not ctx.update:
-                ctx.error(r.line, f"{r.values['name']!r} already exists (names are unique; give --update to update it)")
-                continue
-            r.existing_id = existing[key]
-        out.append(r)
-    return out
+    return match_unique_name(ctx, rows, Pov.__table__, label="pov")
 
 
 def _values(r: Row) -> dict:

@@ -14,7 +14,7 @@ from cstool.errors import CstoolError, RuleViolation
 from cstool.services.history import apply_changes, record_changes
 from cstool.services.importing.base import Column, Context, Kind, Row, insert_new, update_existing
 from cstool.services.importing.cells import boolean, day, names_list, text
-from cstool.services.importing.refs import by_name_in_account, chunks, resolve_accounts
+from cstool.services.importing.refs import by_name_in_account, chunks, resolve_accounts, match_unique_name
 from cstool.services.lookup import name_key
 from cstool.services.pse import parse_settings
 from cstool.storage.models import Contact, Opportunity, Pse, PseContact
@@ -52,20 +52,7 @@ def _resolve(ctx: Context, rows: list[Row]) -> list[Row]:
     rows = resolve_accounts(ctx, settled)
     rows = by_name_in_account(ctx, rows, Opportunity, "opportunity", required=True)
     rows = by_name_in_account(ctx, rows, Contact, "contacts", also_email=True, many=True)
-    existing = dict(ctx.session.execute(select(Pse.name_key, Pse.id).where(
-        Pse.name_key.in_(sorted({name_key(r.values["name"]) for r in rows})))).all()) if rows else {}
-    out = []
-    for r in rows:
-        key = name_key(r.values["name"])
-        if not ctx.first_time(("pse", key), r.line):
-            continue
-        if key in existing:
-            if not ctx.update:
-                ctx.error(r.line, f"{r.values['name']!r} already exists (names are unique; give --update to update it)")
-                continue
-            r.existing_id = existing[key]
-        out.append(r)
-    return out
+    return match_unique_name(ctx, rows, Pse.__table__, label="pse")
 
 
 def _write(ctx: Context, rows: list[Row]) -> None:

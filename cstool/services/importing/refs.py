@@ -100,3 +100,24 @@ def match_existing(ctx: Context, rows: list[Row], table, *, label: str) -> list[
             r.existing_id = existing[key]
         out.append(r)
     return out
+
+
+def match_unique_name(ctx: Context, rows: list[Row], table, *, label: str) -> list[Row]:
+    """Rows keyed by a name unique in the whole store (PSEs, POVs): twice in the file is a bad row; an existing
+    name is refused, or with --update becomes the record the row updates."""
+    existing: dict[str, int] = {}
+    for chunk in chunks(sorted({name_key(r.values["name"]) for r in rows})):
+        existing.update(dict(ctx.session.execute(select(table.c.name_key, table.c.id)
+                                                 .where(table.c.name_key.in_(chunk))).all()))
+    out = []
+    for r in rows:
+        key = name_key(r.values["name"])
+        if not ctx.first_time((label, key), r.line):
+            continue
+        if key in existing:
+            if not ctx.update:
+                ctx.error(r.line, f"{r.values['name']!r} already exists (names are unique; give --update to update it)")
+                continue
+            r.existing_id = existing[key]
+        out.append(r)
+    return out
