@@ -17,6 +17,9 @@ METRIC_LABELS = {"tte": "Time to Engage", "ttfv": "Time to First Value", "tto": 
 BAR_WIDTH = 20
 
 
+QuarterOpt = Annotated[str | None, typer.Option("--quarter", help="FY2027-Q4, current, previous (default current).")]
+
+
 def _quarter_of(session, quarter: str | None):
     """A --quarter value (FY2027-Q4, current, previous; None: the current one) under the store's fiscal year."""
     from cstool.clock import today
@@ -207,7 +210,7 @@ def pse_report(
 @app.command("pov")
 def pov_report(
     ctx: typer.Context,
-    quarter: Annotated[str | None, typer.Option("--quarter", help="FY2027-Q4, current, previous (default current).")] = None,
+    quarter: QuarterOpt = None,
     fmt: FormatOpt = Format.table,
 ) -> None:
     """POVs closed in the quarter (win rate, median length, ran over, POV-to-win) and the open ones per SA."""
@@ -229,7 +232,7 @@ def pov_report(
 @app.command("plans")
 def plans_report(
     ctx: typer.Context,
-    quarter: Annotated[str | None, typer.Option("--quarter", help="FY2027-Q4, current, previous (default current).")] = None,
+    quarter: QuarterOpt = None,
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Time to Purchase Intent (primary objective green - purchase) per quarter, and each account's objectives."""
