@@ -52,3 +52,32 @@ def list_(
     with querying(ctx) as session:
         data = list_activities(session, account=account, type_=type_, since=since, limit=limit)
     render.rows(data, fmt, columns=COLUMNS, title=f"Timeline of {account}", empty="No activities.")
+
+
+@app.command("import-mail")
+def import_mail(
+    ctx: typer.Context,
+    paths: Annotated[list[str], typer.Argument(help=".eml files, mbox files, Maildir folders (or folders of .eml files).")],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Read and match everything; write nothing.")] = False,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Customer mail into the timeline: one email activity per account a message concerns (a contact's address,
+    or an address on the account's domains; never the team's own), once per Message-ID."""
+    from cstool.cli.common import progress_bar
+    from cstool.render import note
+    from cstool.services.mail import import_mail as service
+
+    with progress_bar("import mail") as progress, writing(ctx) as (session, actor):
+        summary = service(session, paths=paths, dry_run=dry_run, actor=actor, progress=progress)
+        if dry_run:
+            session.rollback()
+    verb = "would log" if dry_run else "logged"
+    note(f"{summary.messages} message(s) in {summary.files} file(s): {verb} {summary.logged} email activit"
+         f"{'y' if summary.logged == 1 else 'ies'}; {summary.already} already there; {summary.not_matched} not "
+         f"matched to an account; {summary.no_date} without a date; {summary.future} dated in the future"
+         + (f"; {summary.unreadable} unreadable" if summary.unreadable else "") + ".")
+    if summary.unmatched_domains:
+        note("domains that matched nothing most often (add them with `account update NAME --domain ...`): "
+             + ", ".join(f"{d} ({n})" for d, n in summary.unmatched_domains.most_common(5)))
+    if fmt is not Format.table:
+        render.record(summary.as_dict(), fmt)

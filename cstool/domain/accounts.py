@@ -21,6 +21,7 @@ ACCOUNT_FIELDS: dict[str, tuple[str, Callable[[str], Any]]] = {
     "slack": ("slack_channel", f.slack_channel),
     "stage": ("lifecycle_stage", lambda v: f.choice("stage", v, f.LIFECYCLE_STAGES)),
     "ebr_cadence": ("ebr_cadence", lambda v: f.choice("ebr-cadence", v, f.EBR_CADENCES)),
+    "domain": ("domains", lambda v: f.domains("domain", v)),
 }
 GEMSTONE_INPUTS = {"users", "plan", "iacv_cents"}
 

@@ -192,3 +192,18 @@ def round1(value: float | int | None) -> float | None:
     if value is None:
         return None
     return float(Decimal(str(value)).quantize(Decimal("0.1"), rounding="ROUND_HALF_UP"))
+
+
+_DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
+
+
+def domains(field: str, value: str) -> str | None:
+    """`acme.com, Acme.co.uk` -> "acme.com,acme.co.uk" (lower case, no duplicates); "" clears the list."""
+    parts = [p.strip().lower().lstrip("@") for p in re.split(r"[,;\s]+", value or "") if p.strip()]
+    for part in parts:
+        if not _DOMAIN.match(part):
+            raise InvalidValue(field, part, "use email domains like acme.com, separated by commas")
+    joined = ",".join(dict.fromkeys(parts))
+    if len(joined) > 1000:
+        raise InvalidValue(field, value[:40] + "...", "use at most 1,000 characters of domains")
+    return joined or None

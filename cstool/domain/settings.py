@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
 from cstool.errors import InvalidValue
 
@@ -15,12 +16,15 @@ class SettingSpec:
     maximum: int
     help: str
     text: bool = False  # a name rather than a number
+    check: Callable[[str], str] | None = None  # normalises a text value, or refuses it
 
     def parse(self, raw: str | int) -> int | str | None:
         if self.text:
             value = str(raw).strip()
-            if len(value) > 200:
-                raise InvalidValue(self.key, raw, "use at most 200 characters")
+            if len(value) > 1000:
+                raise InvalidValue(self.key, raw, "use at most 1,000 characters")
+            if value and self.check is not None:
+                value = self.check(value)
             return value or None
         try:
             value = int(str(raw).strip())
@@ -47,6 +51,10 @@ SETTINGS: dict[str, SettingSpec] = {
         SettingSpec("health-weight-onboarding", 10, 0, 100, "health score weight of the open onboarding"),
         SettingSpec("health-weight-pse", 10, 0, 100, "health score weight of professional services"),
         SettingSpec("csm-manager", None, 0, 0, "who gets the 'Assign a CSM' task (a name)", text=True),
+        SettingSpec("team-domains", None, 0, 0, "the team's own email domains, never a customer (example.com,...)",
+                    text=True, check=lambda v: _domains(v)),
+        SettingSpec("timezone", "UTC", 0, 0, "time zone that imported mail and meetings are dated in", text=True,
+                    check=lambda v: _timezone(v)),
     )
 }
 
@@ -56,3 +64,20 @@ def spec(key: str) -> SettingSpec:
     if normal not in SETTINGS:
         raise InvalidValue("key", key, "use one of " + ", ".join(SETTINGS))
     return SETTINGS[normal]
+
+
+def _domains(value: str) -> str:
+    from cstool.domain.fields import domains
+
+    return domains("team-domains", value) or ""
+
+
+def _timezone(value: str) -> str:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise InvalidValue("timezone", value, "use a time zone name like UTC, Europe/Berlin or America/New_York") \
+            from None
+    return value

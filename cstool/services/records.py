@@ -36,6 +36,7 @@ def account_record(a) -> dict:
         "slack_channel": a.slack_channel,
         "lifecycle_stage": a.lifecycle_stage,
         "ebr_cadence": a.ebr_cadence,
+        "domains": a.domains.split(",") if a.domains else [],
         "created_at": iso(a.created_at),
         "updated_at": iso(a.updated_at),
         "archived_at": iso(a.archived_at),
@@ -117,6 +118,8 @@ def activity_record(a, account_name: str, contact_name: str | None, opportunity_
         "opportunity": opportunity_name,
         "disposition": a.disposition,
         "notes": a.notes,
+        "source": getattr(a, "source", None) or "manual",
+        "source_id": getattr(a, "source_id", None),
     }
 
 

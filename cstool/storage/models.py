@@ -56,6 +56,7 @@ class AccountBase(SQLModel):
     slack_channel: str | None = Field(default=None, max_length=80)
     lifecycle_stage: str | None = Field(default=None, max_length=30)
     ebr_cadence: str | None = Field(default=None, max_length=20)
+    domains: str | None = Field(default=None, max_length=1000)  # "acme.com,acme.co.uk", lower case
 
 
 class AccountCreate(AccountBase):
@@ -77,6 +78,7 @@ class AccountUpdate(SQLModel):
     slack_channel: str | None = None
     lifecycle_stage: str | None = None
     ebr_cadence: str | None = None
+    domains: str | None = None
 
 
 class Account(AccountBase, table=True):
@@ -234,7 +236,10 @@ class ActivityCreate(ActivityBase):
 
 class Activity(ActivityBase, table=True):
     __tablename__ = "activity"
-    __table_args__ = (sa.Index("ix_activity_account_id_on_date", "account_id", "on_date"),)
+    __table_args__ = (sa.Index("ix_activity_account_id_on_date", "account_id", "on_date"),
+                      # an imported message or meeting is logged once per account (NULL source ids never clash)
+                      sa.Index("uq_activity_account_id_source_source_id", "account_id", "source", "source_id",
+                               unique=True))
     id: int | None = Field(default=None, primary_key=True)
     account_id: int = Field(sa_column=_fk("account.id", ondelete="CASCADE"))
     contact_id: int | None = Field(default=None, sa_column=_fk("contact.id", nullable=True, ondelete="SET NULL"))
@@ -243,6 +248,8 @@ class Activity(ActivityBase, table=True):
     )
     created_at: datetime
     actor: str = Field(max_length=200)
+    source: str = Field(default="manual", max_length=20)  # manual | mail | calendar
+    source_id: str | None = Field(default=None, max_length=500)  # Message-ID, or event UID + recurrence id
 
 
 class TaskBase(SQLModel):

@@ -49,6 +49,7 @@ account = sa.Table(
     sa.Column('slack_channel', sa.String(80), nullable=True),
     sa.Column('lifecycle_stage', sa.String(30), nullable=True),
     sa.Column('ebr_cadence', sa.String(20), nullable=True),
+    sa.Column('domains', sa.String(1000), nullable=True),
     sa.Column('id', sa.Integer(), primary_key=True, nullable=False),
     sa.Column('name_key', sa.String(200), nullable=False, unique=True),
     sa.Column('gemstone', sa.String(20), nullable=True),
@@ -168,6 +169,8 @@ activity = sa.Table(
     sa.Column('opportunity_id', sa.Integer(), sa.ForeignKey('opportunity.id', ondelete='SET NULL'), nullable=True),
     sa.Column('created_at', UTCDateTime(), nullable=False),
     sa.Column('actor', sa.String(200), nullable=False),
+    sa.Column('source', sa.String(20), nullable=False),
+    sa.Column('source_id', sa.String(500), nullable=True),
 )
 
 ebr_opportunity = sa.Table(

@@ -1,4 +1,4 @@
-"""Proofs of Value, success-plan objectives, health snapshots.
+"""Proofs of Value, success-plan objectives, health snapshots; account domains, activity sources.
 
 Revision ID: 0005
 Revises: 0004
@@ -14,6 +14,14 @@ depends_on = None
 
 
 def upgrade() -> None:
+    with op.batch_alter_table('account', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('domains', sa.String(length=1000), nullable=True))
+    with op.batch_alter_table('activity', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('source', sa.String(length=20), nullable=False, server_default='manual'))
+        batch_op.add_column(sa.Column('source_id', sa.String(length=500), nullable=True))
+        batch_op.create_index('uq_activity_account_id_source_source_id', ['account_id', 'source', 'source_id'],
+                              unique=True)
+
     op.create_table('pov',
     sa.Column('name', sa.String(length=300), nullable=False),
     sa.Column('owner', sa.String(length=200), nullable=True),
@@ -82,6 +90,12 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('activity', schema=None) as batch_op:
+        batch_op.drop_index('uq_activity_account_id_source_source_id')
+        batch_op.drop_column('source_id')
+        batch_op.drop_column('source')
+    with op.batch_alter_table('account', schema=None) as batch_op:
+        batch_op.drop_column('domains')
     with op.batch_alter_table('health_snapshot', schema=None) as batch_op:
         batch_op.drop_index('uq_health_snapshot_account_id_on_date')
         batch_op.drop_index('ix_health_snapshot_on_date')

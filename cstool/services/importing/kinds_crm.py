@@ -34,6 +34,7 @@ ACCOUNT_COLUMNS = (
     Column("slack", ("Slack Channel", "Customer Slack Channel", "slack_channel"), _field("slack")),
     Column("stage", ("Lifecycle Stage", "lifecycle_stage"), _field("stage")),
     Column("ebr_cadence", ("EBR Cadence",), _field("ebr_cadence")),
+    Column("domain", ("domains", "Email Domains", "Domain"), _field("domain")),
 )
 # column field -> the account attribute it sets
 _ATTRIBUTE = {c.field: ACCOUNT_FIELDS[c.field][0] for c in ACCOUNT_COLUMNS if c.field != "name"}
@@ -67,7 +68,8 @@ def _write_accounts(ctx: Context, rows: list[Row]) -> None:
     new = [r for r in rows if r.existing_id is None]
     changed = [r for r in rows if r.existing_id is not None]
     blank = {c: None for c in ("segment", "plan", "users", "iacv_cents", "health", "csm_sentiment", "csm", "sa",
-                               "owner", "cs_project_url", "slack_channel", "lifecycle_stage", "ebr_cadence")}
+                               "owner", "cs_project_url", "slack_channel", "lifecycle_stage", "ebr_cadence",
+                               "domains")}
 
     def record(r: Row) -> dict:  # the gemstone is set below for the whole batch, by the SQL twin of its rule
         return {**blank, **_account_values(r), "name": r.values["name"], "name_key": r.refs["key"],
