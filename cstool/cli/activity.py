@@ -11,7 +11,7 @@ from cstool.cli.common import FormatOpt, notes, querying, writing
 from cstool.render import Format
 
 app = typer.Typer(no_args_is_help=True)
-COLUMNS = ["id", "date", "type", "subject", "contact", "opportunity", "disposition"]
+COLUMNS = ["id", "date", "type", "subject", "contact", "opportunity", "disposition", "source"]
 
 
 @app.command("log")
