@@ -81,3 +81,33 @@ def import_mail(
              + ", ".join(f"{d} ({n})" for d, n in summary.unmatched_domains.most_common(5)))
     if fmt is not Format.table:
         render.record(summary.as_dict(), fmt)
+
+
+@app.command("import-calendar")
+def import_calendar(
+    ctx: typer.Context,
+    path: Annotated[str, typer.Argument(help="An iCalendar export (.ics) from Google, Outlook, Thunderbird or Apple.")],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Read and match everything; write nothing.")] = False,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Meetings into the timeline: each past event (recurring ones expanded up to today) with a customer among its
+    attendees or organizer becomes a meeting, once per occurrence; cancelled ones and those every customer declined
+    are skipped. Meetings set first-engaged as `activity log` does."""
+    from cstool.cli.common import progress_bar
+    from cstool.render import note
+    from cstool.services.calendar import import_calendar as service
+
+    with progress_bar("import calendar") as progress, writing(ctx) as (session, actor):
+        summary = service(session, path=path, dry_run=dry_run, actor=actor, progress=progress)
+        if dry_run:
+            session.rollback()
+    verb = "would log" if dry_run else "logged"
+    note(f"{summary.events} event(s), {summary.occurrences} occurrence(s) up to today: {verb} {summary.logged} "
+         f"meeting(s); {summary.already} already there; {summary.not_matched} not matched to an account; "
+         f"{summary.cancelled} cancelled; {summary.declined} declined by the customer; {summary.future} future "
+         "event(s) skipped.")
+    if summary.unmatched_domains:
+        note("domains that matched nothing most often (add them with `account update NAME --domain ...`): "
+             + ", ".join(f"{d} ({n})" for d, n in summary.unmatched_domains.most_common(5)))
+    if fmt is not Format.table:
+        render.record(summary.as_dict(), fmt)

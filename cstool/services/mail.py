@@ -171,11 +171,12 @@ def import_mail(session: Session, *, paths: list[str], dry_run: bool, actor: str
                                                  "subject": subject, "contact_id": cid, "source_id": msgid})
         if progress:
             progress(n + 1, len(found))
-    _write(session, wanted, summary, actor)
+    write_activities(session, wanted, summary, actor=actor, source="mail", kind="email")
     return summary
 
 
-def _write(session: Session, wanted: dict, summary: Summary, actor: str) -> None:
+def write_activities(session: Session, wanted: dict, summary, *, actor: str, source: str, kind: str) -> list[dict]:
+    """Insert the activities not there yet (by account and source id) set-based; returns the new ones."""
     from cstool.services.importing.base import next_ids, sync_sequences
     from cstool.services.onboarding import record_created_bulk
     from cstool.storage.bulk import insert_rows
@@ -185,22 +186,23 @@ def _write(session: Session, wanted: dict, summary: Summary, actor: str) -> None
     have = set()
     for start in range(0, len(ids), 900):
         have.update(session.execute(select(table.c.account_id, table.c.source_id).where(
-            table.c.source == "mail", table.c.source_id.in_(ids[start:start + 900]))).all())
+            table.c.source == source, table.c.source_id.in_(ids[start:start + 900]))).all())
     new = [row for key, row in wanted.items() if key not in have]
     summary.already = len(wanted) - len(new)
     summary.logged = len(new)
     if not new:
-        return
+        return new
     new.sort(key=lambda r: (r["on_date"], r["account_id"], r["source_id"]))
     first = next_ids(session, table, len(new))
     stamp = now()
     columns = ["id", "account_id", "on_date", "type", "subject", "contact_id", "opportunity_id", "disposition",
                "notes", "created_at", "actor", "source", "source_id"]
     insert_rows(session, table, columns, [
-        (i, r["account_id"], r["on_date"], "email", r["subject"], r["contact_id"], None, None, None, stamp, actor,
-         "mail", r["source_id"]) for i, r in zip(first, new)])
+        (i, r["account_id"], r["on_date"], kind, r["subject"], r["contact_id"], None, None, None, stamp, actor,
+         source, r["source_id"]) for i, r in zip(first, new)])
     sync_sequences(session, [table])
     record_created_bulk(session, table, entity="activity", after=first[0] - 1, actor=actor,
-                        snapshot='{"source": "mail"}')
+                        snapshot=f'{{"source": "{source}"}}')
+    return new
 
 

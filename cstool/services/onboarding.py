@@ -336,3 +336,25 @@ def note_engagement(session: Session, *, account_id: int, on: date, actor: str) 
     return f"Onboarding #{o.id}: first-engaged date set to {iso(on)} (TTE {max(0, (on - o.start_date).days)} days)."
 
 
+
+
+def note_engagements(session: Session, engaging: dict[int, set], *, actor: str) -> None:
+    """The first-engaged rule of `activity log` for many calls or meetings at once (imports): once per onboarding,
+    with its earliest call or meeting on or after its start."""
+    starts: dict[int, list] = {}
+    ids = sorted(engaging)
+    for i in range(0, len(ids), 900):
+        for aid, oid, start in session.execute(
+            select(Onboarding.account_id, Onboarding.id, Onboarding.start_date)
+            .where(Onboarding.account_id.in_(ids[i:i + 900]), Onboarding.start_date.is_not(None))
+        ).all():
+            starts.setdefault(aid, []).append((start, oid))
+    for aid, dates in sorted(engaging.items()):
+        earliest: dict[int, object] = {}
+        for d in sorted(dates):
+            # the onboarding `activity log` would credit: the latest one started on or before the day
+            candidates = [(s, oid) for s, oid in starts.get(aid, []) if s <= d]
+            if candidates:
+                earliest.setdefault(max(candidates)[1], d)
+        for d in sorted(earliest.values()):
+            note_engagement(session, account_id=aid, on=d, actor=actor)

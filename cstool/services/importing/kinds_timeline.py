@@ -5,13 +5,12 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import timedelta
 
-from sqlalchemy import select
 
 from cstool.domain.onboarding import ACTIVITY_TYPES, ENGAGING_TYPES
 from cstool.services.importing.base import Column, Context, Kind, Row, insert_new
 from cstool.services.importing.cells import day, pick, text
-from cstool.services.importing.refs import by_name_in_account, chunks, resolve_accounts
-from cstool.storage.models import Contact, Onboarding, Opportunity
+from cstool.services.importing.refs import by_name_in_account, resolve_accounts
+from cstool.storage.models import Contact, Opportunity
 
 ACTIVITY_ALIASES = {"phone-call": "call", "phone": "call", "video-call": "meeting", "zoom": "meeting",
                     "mail": "email", "e-mail": "email", "training": "workshop"}
@@ -46,25 +45,9 @@ def _write_activities(ctx: Context, rows: list[Row]) -> None:
 
 def _finish_activities(ctx: Context) -> None:
     """The first-engaged rule of `activity log`, once per onboarding: its earliest imported call or meeting."""
-    from cstool.services.onboarding import note_engagement
+    from cstool.services.onboarding import note_engagements
 
-    engaging: dict[int, set] = ctx.state.get("engaging", {})
-    starts: dict[int, list] = defaultdict(list)
-    for chunk in chunks(sorted(engaging)):
-        for aid, oid, start in ctx.session.execute(
-            select(Onboarding.account_id, Onboarding.id, Onboarding.start_date)
-            .where(Onboarding.account_id.in_(chunk), Onboarding.start_date.is_not(None))
-        ).all():
-            starts[aid].append((start, oid))
-    for aid, dates in sorted(engaging.items()):
-        earliest: dict[int, object] = {}
-        for d in sorted(dates):
-            # the onboarding `activity log` would credit: the latest one started on or before the day
-            candidates = [(s, oid) for s, oid in starts.get(aid, []) if s <= d]
-            if candidates:
-                earliest.setdefault(max(candidates)[1], d)
-        for d in sorted(earliest.values()):
-            note_engagement(ctx.session, account_id=aid, on=d, actor=ctx.actor)
+    note_engagements(ctx.session, ctx.state.get("engaging", {}), actor=ctx.actor)
 
 
 ACTIVITIES = Kind(
