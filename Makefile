@@ -27,7 +27,7 @@ dev: $(DEVSTAMP)  ## create .venv and install cstool editable with the dev tools
 demo: $(STAMP)  ## build the demo store and print the TTV report
 	@mkdir -p $(dir $(DEMO_DB))
 	@rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
-	$(BIN)/cstool --db $(DEMO_DB) demo
+	$(BIN)/cstool --db $(DEMO_DB) demo --samples $(dir $(DEMO_DB))
 
 postgres:  ## make sure the PostgreSQL server binaries are present (for the test lane)
 	@PATH="$$PATH:/usr/lib/postgresql/15/bin" command -v initdb >/dev/null 2>&1 || \

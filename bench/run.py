@@ -61,6 +61,36 @@ def write_accounts_csv(path: Path, n: int) -> None:
                         rng.choice(["Ann Lee", "Bob Ortiz", "Chen Wei"]), f"#a_company-{i:06d}-internal"])
 
 
+def write_mail_and_calendar(mbox_path: Path, ics_path: Path, *, messages: int, events: int) -> None:
+    """A mailbox of `messages` (half from the customer's domain) and a calendar of `events` single meetings."""
+    import mailbox
+    from email.message import EmailMessage
+    from email.utils import format_datetime
+    from datetime import datetime, timezone
+
+    rng = random.Random(5)
+    box = mailbox.mbox(str(mbox_path))
+    for i in range(messages):
+        m = EmailMessage()
+        m["From"] = f"user{i % 50}@{'acme.example' if i % 2 else 'other.example'}"
+        m["To"] = "csm@ourteam.example"
+        m["Subject"] = f"Message {i}"
+        m["Date"] = format_datetime(datetime(2026, 1, 1, 9, tzinfo=timezone.utc) + timedelta(hours=rng.randint(0, 7000)))
+        m["Message-ID"] = f"<m{i}@acme.example>"
+        m.set_content("body")
+        box.add(m)
+    box.flush()
+    box.close()
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//cstool bench//EN"]
+    for i in range(events):
+        day = date(2026, 1, 1) + timedelta(days=rng.randint(0, 320))
+        lines += ["BEGIN:VEVENT", f"UID:e{i}@ourteam.example", f"SUMMARY:Meeting {i}", f"DTSTART:{day:%Y%m%d}T150000Z",
+                  f"DTEND:{day:%Y%m%d}T153000Z", "ORGANIZER:mailto:csm@ourteam.example",
+                  f"ATTENDEE;PARTSTAT=ACCEPTED:mailto:user{i % 50}@acme.example", "END:VEVENT"]
+    lines.append("END:VCALENDAR")
+    ics_path.write_text("\r\n".join(lines) + "\r\n")
+
+
 def build_ttv_store(path: Path, onboardings: int) -> None:
     """A store with `onboardings` onboardings spread over six fiscal quarters (direct inserts, seeded)."""
     if path.exists():
@@ -159,6 +189,30 @@ def main() -> None:
         timed([CSTOOL, "--db", str(big_db), "report", "onboarding"], runs=runs),
         timed([CSTOOL, "--db", str(small_db), "report", "onboarding"], runs=runs), None, None,
         "no goal set: it lists every open onboarding, so its output grows with the store")
+
+    # mail and calendar import: 20,000 messages and 5,000 events (timed, memory noted; no goal set)
+    mail_db, mbox_path, ics_path = OUT / "mail.db", OUT / "bench-mail.mbox", OUT / "bench-calendar.ics"
+    if not mbox_path.exists():
+        write_mail_and_calendar(mbox_path, ics_path, messages=20_000 if not args.quick else 2_000,
+                                events=5_000 if not args.quick else 500)
+
+    def fresh_mail():
+        for p in OUT.glob("mail.db*"):
+            p.unlink()
+        subprocess.run([CSTOOL, "--db", str(mail_db), "account", "add", "Acme", "--domain", "acme.example"],
+                       check=True, env=ENV, capture_output=True)
+        subprocess.run([CSTOOL, "--db", str(mail_db), "config", "set", "team-domains", "ourteam.example"],
+                       check=True, env=ENV, capture_output=True)
+
+    mail = timed([CSTOOL, "--db", str(mail_db), "activity", "import-mail", str(mbox_path)], runs=imp_runs,
+                 before=fresh_mail)
+    cal = timed([CSTOOL, "--db", str(mail_db), "activity", "import-calendar", str(ics_path)], runs=imp_runs,
+                before=fresh_mail)
+    baseline = timed([py, "-c", "import sqlmodel"], runs=runs)
+    row("cstool activity import-mail, 20,000 messages / import sqlmodel", mail, baseline, None, None,
+        f"no goal set: {mail[0]:.1f} s, peak {mail[1]:.0f} MB")
+    row("cstool activity import-calendar, 5,000 events / import sqlmodel", cal, baseline, None, None,
+        f"no goal set: {cal[0]:.1f} s, peak {cal[1]:.0f} MB")
 
     recalc_db = OUT / "recalc.db"
 

@@ -30,3 +30,15 @@ def test_demo_is_deterministic(bare_cli, tmp_path):
     a = bare_cli.ok("demo", "--db", str(tmp_path / "a.db")).stdout
     b = bare_cli.ok("demo", "--db", str(tmp_path / "b.db")).stdout
     assert a == b
+
+
+def test_demo_sample_mail_and_calendar(bare_cli, tmp_path):
+    db = str(tmp_path / "d.db")
+    r = bare_cli.ok("--db", db, "demo", "--accounts", "40", "--samples", str(tmp_path))
+    assert "activity import-mail" in r.stderr
+    mail = bare_cli.ok("--db", db, "activity", "import-mail", str(tmp_path / "demo-mail.mbox"), "-f", "json").json()
+    assert mail["logged"] > 10 and mail["unmatched_domains"] == [{"domain": "devops-weekly.example", "messages": 3}]
+    cal = bare_cli.ok("--db", db, "activity", "import-calendar", str(tmp_path / "demo-calendar.ics"), "-f", "json").json()
+    assert cal["logged"] > 10 and cal["not_matched"] == 0
+    again = bare_cli.ok("--db", db, "activity", "import-mail", str(tmp_path / "demo-mail.mbox"), "-f", "json").json()
+    assert again["logged"] == 0 and again["already_there"] == mail["logged"]

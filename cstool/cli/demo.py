@@ -14,6 +14,8 @@ def demo(
     ctx: typer.Context,
     db: Annotated[str | None, typer.Option("--db", help="Where to build it (an empty or new store).")] = None,
     accounts: Annotated[int, typer.Option("--accounts", min=10, max=5000, help="How many accounts.")] = 200,
+    samples: Annotated[str | None, typer.Option("--samples", help="Also write demo-mail.mbox and demo-calendar.ics "
+                                                                   "here, to try the mail and calendar import.")] = None,
 ) -> None:
     """Build a demo store (about 200 accounts over six fiscal quarters, fixed seed) and print the TTV report."""
     import sys
@@ -36,6 +38,10 @@ def demo(
     try:
         with writing(ctx) as (session, actor):
             counts = build_demo(session, actor=actor, accounts=accounts, today=today(), progress=progress)
+            if samples:
+                from cstool.services.demo_samples import write_samples
+
+                mbox, ics = write_samples(session, folder=samples, today=today())
     finally:
         if bar is not None:
             bar.stop()
@@ -49,3 +55,5 @@ def demo(
     ctx.invoke(ttv_report, ctx=ctx, quarter="current", quarters=6, by=None, cohort="achieved", fmt=Format.table)
     note("Try: cstool report ttv --quarter --by csm | cstool report onboarding | cstool task list --due 7d "
          "(with --db pointing at this store).")
+    if samples:
+        note(f"Sample files: cstool activity import-mail {mbox} | cstool activity import-calendar {ics}")

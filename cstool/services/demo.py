@@ -90,7 +90,7 @@ def build_demo(session: Session, *, actor: str, accounts: int = 200, today: date
             "csm_sentiment": rng.choices(["green", "yellow", "red"], [0.65, 0.25, 0.1])[0],
             "csm": rng.choice(CSMS) if gem.rank <= 4 else None, "sa": rng.choice(SAS), "owner": rng.choice(AES),
             "cs_project_url": f"https://gitlab.example.com/cs/{_slug(name)}",
-            "slack_channel": f"#a_{_slug(name)}-internal",
+            "slack_channel": f"#a_{_slug(name)}-internal", "domains": f"{_slug(name)}.example",
             "lifecycle_stage": "onboarding", "ebr_cadence": rng.choice(["quarterly", "semiannual", "annual"]),
             "created_at": stamp, "updated_at": stamp,
         })
@@ -281,6 +281,9 @@ def build_demo(session: Session, *, actor: str, accounts: int = 200, today: date
     step("PSEs", len(pses))
     povs = _povs(session, rng=rng, accounts_by_id=accounts_by_id, won=won, today=today, stamp=stamp)
     step("POVs", povs)
+    from cstool.services.settings import set_setting
+
+    set_setting(session, key="team-domains", value="ourteam.example", actor=actor)  # the demo team's own mail
     objectives = _plans(session, rng=rng, today=today, stamp=stamp)
     step("objectives", objectives)
     snapshots = _health(session, today=today, actor=actor)

@@ -29,7 +29,7 @@ from cstool.errors import InvalidValue
 from cstool.services.settings import get_setting
 from cstool.storage.models import Account, Activity, Contact
 
-PARSER = email.parser.BytesParser(policy=email.policy.default)
+PARSER = email.parser.BytesHeaderParser(policy=email.policy.default)  # headers only: no body is stored
 
 
 @dataclass
