@@ -201,3 +201,33 @@ def test_mangled_calendars_never_crash(bare_cli, tmp_path_factory, data):
     text = r.stdout + r.stderr
     assert r.exit_code in (0, 1), text[-500:]
     assert "Traceback" not in text and "internal error" not in text, text[-800:]
+
+
+PROPERTY = st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\r\n"), max_size=40)
+
+
+@settings(max_examples=int(os.environ.get("CSTOOL_HYPOTHESIS_EXAMPLES", "120")), deadline=None,
+          derandomize=os.environ.get("CSTOOL_STRESS") != "1",
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(dtstart=st.one_of(PROPERTY, st.datetimes().map(lambda d: d.strftime("%Y%m%dT%H%M%SZ")),
+                         st.dates().map(lambda d: d.strftime("%Y%m%d"))),
+       rrule=st.one_of(st.just(""), PROPERTY, st.sampled_from(["FREQ=DAILY;COUNT=3", "FREQ=WEEKLY;UNTIL=20261201T000000Z",
+                                                               "FREQ=MONTHLY;BYMONTHDAY=31", "FREQ=YEARLY;BYDAY=MO"])),
+       tzid=st.one_of(st.just(""), PROPERTY, st.sampled_from(["Europe/Berlin", "Pacific Standard Time", "Nowhere/Zone"])),
+       attendee=st.one_of(PROPERTY, st.emails()), status=st.sampled_from(["", "CANCELLED", "CONFIRMED", "??"]))
+def test_generated_calendars_never_crash(bare_cli, tmp_path_factory, dtstart, rrule, tzid, attendee, status):
+    tmp = tmp_path_factory.getbasetemp() / "gen-ics"
+    tmp.mkdir(exist_ok=True)
+    db = str(tmp / "g.db")
+    if not os.path.exists(db):
+        bare_cli.ok("--db", db, "account", "add", "Acme", "--domain", "acme.com")
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "BEGIN:VEVENT", "UID:x@y",
+             f"DTSTART{';TZID=' + tzid if tzid else ''}:{dtstart}", f"ATTENDEE:mailto:{attendee}", "SUMMARY:s"]
+    lines += [f"RRULE:{rrule}"] if rrule else []
+    lines += [f"STATUS:{status}"] if status else []
+    lines += ["END:VEVENT", "END:VCALENDAR"]
+    path = tmp / "g.ics"
+    path.write_text("\r\n".join(lines) + "\r\n", encoding="utf-8", errors="surrogateescape")
+    r = bare_cli("--db", db, "activity", "import-calendar", str(path))
+    text = r.stdout + r.stderr
+    assert r.exit_code in (0, 1) and "Traceback" not in text and "internal error" not in text, text[-800:]

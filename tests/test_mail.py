@@ -163,3 +163,27 @@ def test_mangled_messages_never_crash(bare_cli, tmp_path_factory, data):
     text = r.stdout + r.stderr
     assert r.exit_code in (0, 1), text[-500:]
     assert "Traceback" not in text and "internal error" not in text, text[-800:]
+
+
+HEADER_TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\r\n"), max_size=60)
+
+
+@settings(max_examples=int(os.environ.get("CSTOOL_HYPOTHESIS_EXAMPLES", "120")), deadline=None,
+          derandomize=os.environ.get("CSTOOL_STRESS") != "1",
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(frm=st.one_of(HEADER_TEXT, st.emails()), to=st.one_of(HEADER_TEXT, st.emails()),
+       date=st.one_of(HEADER_TEXT, st.datetimes().map(lambda d: d.strftime("%a, %d %b %Y %H:%M:%S +0000"))),
+       subject=HEADER_TEXT, mid=HEADER_TEXT, mbox=st.booleans())
+def test_generated_messages_never_crash(bare_cli, tmp_path_factory, frm, to, date, subject, mid, mbox):
+    tmp = tmp_path_factory.getbasetemp() / "gen-mail"
+    tmp.mkdir(exist_ok=True)
+    db = str(tmp / "g.db")
+    if not os.path.exists(db):
+        bare_cli.ok("--db", db, "account", "add", "Acme", "--domain", "acme.com")
+    raw = (f"From: {frm}\nTo: {to}\nDate: {date}\nSubject: {subject}\nMessage-ID: {mid}\n\nbody\n").encode(
+        "utf-8", "surrogateescape")
+    path = tmp / ("g.mbox" if mbox else "g.eml")
+    path.write_bytes((b"From x Mon Nov  2 10:00:00 2026\n" if mbox else b"") + raw)
+    r = bare_cli("--db", db, "activity", "import-mail", str(path))
+    text = r.stdout + r.stderr
+    assert r.exit_code in (0, 1) and "Traceback" not in text and "internal error" not in text, text[-800:]
