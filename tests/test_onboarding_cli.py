@@ -100,7 +100,8 @@ def test_activities_set_first_engaged_only_for_calls_and_meetings_on_or_after_st
     assert [a["date"] for a in timeline] == ["2026-10-25", "2026-10-20", "2026-10-15", "2026-10-12", "2026-10-11",
                                              "2026-10-05"]
     assert set(timeline[0]) == {"id", "account", "account_id", "date", "type", "subject", "contact", "opportunity",
-                                "disposition", "notes"}
+                                "disposition", "notes", "source", "source_id"}
+    assert (timeline[0]["source"], timeline[0]["source_id"]) == ("manual", None)
     r = cli("activity", "log", "Acme", "--type", "fax", "--subject", "x")
     assert r.exit_code == 1 and r.stderr.startswith("error: type: 'fax'")
     assert len(cli.json("activity", "list", "Acme", "--type", "call")) == 3
