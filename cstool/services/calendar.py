@@ -13,16 +13,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Callable
-from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
 from sqlmodel import Session
 
 from cstool.clock import today
 from cstool.domain import mail as rules
 from cstool.errors import CstoolError, InvalidValue
-from cstool.services.settings import get_setting
-from cstool.storage.models import Account, Contact
 
 EARLIEST = date(1990, 1, 1)
 
@@ -92,22 +88,12 @@ def _day(value, zone) -> date:
 
 def import_calendar(session: Session, *, path: str, dry_run: bool, actor: str,
                     progress: Callable[[int, int], None] | None = None) -> Summary:
-    from cstool.services.mail import write_activities
+    from cstool.services.mail import directory, write_activities
     from cstool.services.onboarding import note_engagements
 
     calendars = read_calendar(path)
     summary = Summary(dry_run=dry_run)
-    zone = ZoneInfo(get_setting(session, "timezone"))
-    team_setting = get_setting(session, "team-domains")
-    team = team_setting.split(",") if team_setting else []
-    live = Account.archived_at.is_(None)
-    contacts = {e.lower(): (aid, cid) for cid, aid, e in session.execute(
-        select(Contact.id, Contact.account_id, Contact.email).join(Account, Account.id == Contact.account_id)
-        .where(live, Contact.email.is_not(None)).order_by(Contact.id))}
-    account_domains: dict[str, int] = {}
-    for aid, listed in session.execute(select(Account.id, Account.domains).where(live, Account.domains.is_not(None))):
-        for d in listed.split(","):
-            account_domains.setdefault(d, aid)
+    zone, team, contacts, account_domains = directory(session)
     now_day = today()
     wanted: dict[tuple[int, str], dict] = {}
     try:

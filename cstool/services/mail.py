@@ -124,12 +124,12 @@ def _message_id(msg, raw: bytes) -> str:
     return "sha256:" + digest.hexdigest()
 
 
-def import_mail(session: Session, *, paths: list[str], dry_run: bool, actor: str,
-                progress: Callable[[int, int], None] | None = None) -> Summary:
-    found = sources(paths)
-    summary = Summary(files=len(found), dry_run=dry_run)
+def directory(session: Session) -> tuple[ZoneInfo, list[str], dict[str, tuple[int, int]], dict[str, int]]:
+    """What both the mail and the calendar import match against: the store's time zone, the team's own domains,
+    contacts' emails (-> account, contact) and accounts' domains (-> account), active accounts only."""
     zone = ZoneInfo(get_setting(session, "timezone"))
-    team = (get_setting(session, "team-domains") or "").split(",") if get_setting(session, "team-domains") else []
+    team_setting = get_setting(session, "team-domains")
+    team = team_setting.split(",") if team_setting else []
     live = Account.archived_at.is_(None)
     contacts = {email_.lower(): (aid, cid) for cid, aid, email_ in session.execute(
         select(Contact.id, Contact.account_id, Contact.email).join(Account, Account.id == Contact.account_id)
@@ -138,6 +138,14 @@ def import_mail(session: Session, *, paths: list[str], dry_run: bool, actor: str
     for aid, listed in session.execute(select(Account.id, Account.domains).where(live, Account.domains.is_not(None))):
         for d in listed.split(","):
             account_domains.setdefault(d, aid)
+    return zone, team, contacts, account_domains
+
+
+def import_mail(session: Session, *, paths: list[str], dry_run: bool, actor: str,
+                progress: Callable[[int, int], None] | None = None) -> Summary:
+    found = sources(paths)
+    summary = Summary(files=len(found), dry_run=dry_run)
+    zone, team, contacts, account_domains = directory(session)
     latest = today() + timedelta(days=1)
     wanted: dict[tuple[int, str], dict] = {}
     for n, (kind, path) in enumerate(found):
