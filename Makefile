@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 DEVSTAMP := $(VENV)/.installed-dev
 DEMO_DB ?= demo/cstool-demo.db
 
-.PHONY: install dev demo test test-stress bench postgres clean
+.PHONY: install dev demo test test-stress bench postgres browser clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,10 +36,16 @@ postgres:  ## make sure the PostgreSQL server binaries are present (for the test
 	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null) || \
 	    echo "warning: could not install postgresql; the PostgreSQL lane will fail under CI=true"; }
 
-test: $(DEVSTAMP) postgres  ## run the whole suite (SQLite and PostgreSQL lanes)
+browser:  ## make sure Debian's chromium is present (for the browser lane: the dashboard in a real browser)
+	@command -v chromium >/dev/null 2>&1 || \
+	  { echo "installing the chromium package for the browser test lane"; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) || \
+	    echo "warning: could not install chromium; the browser lane will fail under CI=true"; }
+
+test: $(DEVSTAMP) postgres browser  ## run the whole suite (SQLite, PostgreSQL and browser lanes)
 	$(BIN)/python -m pytest
 
-test-stress: $(DEVSTAMP) postgres  ## the suite with the heavier fault rounds
+test-stress: $(DEVSTAMP) postgres browser  ## the suite with the heavier fault rounds
 	CSTOOL_STRESS=1 $(BIN)/python -m pytest
 
 bench: $(DEVSTAMP)  ## speed and memory against their goals, as a table of ratios

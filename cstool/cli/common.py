@@ -64,9 +64,9 @@ def writing(ctx: typer.Context):
 
 
 @contextmanager
-def querying(ctx: typer.Context):
+def querying(ctx: typer.Context, *, consistent: bool = False):
     """A read-only Core connection (the read path: no ORM, no SQLModel import)."""
-    with open_store(ctx) as store, store.query() as conn:
+    with open_store(ctx) as store, store.query(consistent=consistent) as conn:
         yield conn
 
 

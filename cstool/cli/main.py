@@ -147,6 +147,7 @@ LAZY: dict[str, tuple[str, str | None, str]] = {
     "history": ("cstool.cli.history", "history", "Every change to an account or record: when, who, field, old and new."),
     "import": ("cstool.cli.imports", "import_", "Import any kind of record from CSV (CRM exports), or restore export's files."),
     "export": ("cstool.cli.export", "export", "Write any table (or --all to a folder) as CSV, JSON or JSON lines."),
+    "dashboard": ("cstool.cli.dashboard", "dashboard", "Write a self-contained HTML dashboard: TTV, onboardings, EBRs, PSEs, health, POVs."),
     "config": ("cstool.cli.config", None, "Team settings stored in the database."),
     "db": ("cstool.cli.db", None, "The store: init, migrate, backup, check, info, path."),
     "demo": ("cstool.cli.demo", "demo", "Build a demo store and print its TTV report."),

@@ -92,6 +92,7 @@ def ttv_report(
     quarters: Annotated[int, typer.Option("--quarters", min=1, max=24, help="Show the N quarters ending at the chosen one.")] = 1,
     by: Annotated[str | None, typer.Option("--by", help="Group by csm, segment or gemstone.")] = None,
     cohort: Annotated[str, typer.Option("--cohort", help="achieved (the quarter a milestone was reached) or start.")] = "achieved",
+    chart: Annotated[str | None, typer.Option("--chart", help="Also draw the trend to FILE.svg or FILE.png (replaced if it exists), for a slide.")] = None,
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Time to Engage, First Value and Onboard per fiscal quarter against their goals."""
@@ -103,10 +104,22 @@ def ttv_report(
 
     cohort = choice("cohort", cohort, ("achieved", "start"))
     by = choice("by", by, GROUPS) if by else None
+    if chart is not None:
+        from cstool.charts import chart_format
+        from cstool.errors import InvalidValue
+
+        chart_format(chart)
+        if by:
+            raise InvalidValue("--chart", chart, "the chart draws all onboardings; leave out --by")
     with querying(ctx) as session:
         start_month = get_setting(session, "fiscal-year-start")
         q = parse_quarter(quarter, start_month=start_month, today=today())
         data = build(session, quarter=q, quarters=quarters, by=by, cohort=cohort)
+    if chart is not None:
+        from cstool import charts
+
+        size = charts.save(charts.ttv_trend(data if isinstance(data, list) else [data]), chart)
+        render.note(f"Wrote {chart} ({size / 1024:,.0f} KB).")
     if fmt is Format.json:
         render.record(data, fmt) if isinstance(data, dict) else render.rows(data, fmt)
         return

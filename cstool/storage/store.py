@@ -80,12 +80,17 @@ class Store:
                     yield session
 
     @contextmanager
-    def query(self) -> Iterator[Connection]:
+    def query(self, *, consistent: bool = False) -> Iterator[Connection]:
         """A read-only Core connection in one read transaction: what `list`, `show` and `report` use.
 
-        No ORM session and no SQLModel import: the read path starts in a fraction of the time."""
+        No ORM session and no SQLModel import: the read path starts in a fraction of the time.
+        ``consistent``: every statement sees one moment of the store (SQLite's WAL read snapshot already does;
+        PostgreSQL needs REPEATABLE READ), for pages that put many reports side by side."""
+        options = {"cstool_read": True}
+        if consistent and not self.location.is_sqlite:
+            options["isolation_level"] = "REPEATABLE READ"
         with self._guard():
-            with self.engine.connect().execution_options(cstool_read=True) as conn, conn.begin():
+            with self.engine.connect().execution_options(**options) as conn, conn.begin():
                 yield conn
 
     @contextmanager

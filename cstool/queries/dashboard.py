@@ -1,0 +1,47 @@
+"""Every figure the dashboard shows, from the functions the `report` commands call (SPEC section 16).
+
+Nothing here computes a figure of its own: each section is the output of one report function, called
+with the options its `report` command would get, so the page and `cstool report ... -f json` cannot
+disagree.  The only things added are tallies of those outputs' rows (onboardings per status, accounts
+per health colour), which a reader could count from the report by hand.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+
+from cstool.clock import today as clock_today
+from cstool.domain.fiscal import FiscalQuarter
+from cstool.queries.ebr import ebr_report
+from cstool.queries.health import health_report
+from cstool.queries.pov import pov_report
+from cstool.queries.pse import pse_report
+from cstool.queries.reports import onboarding_report, ttv_report
+
+HEALTH_ORDER = ("red", "yellow", "green", None)
+
+
+def dashboard_figures(conn, *, quarter: FiscalQuarter, quarters: int, today: date | None = None) -> dict:
+    """The page's data: the TTV trend (``report ttv --quarters N``), open onboardings (``report onboarding``),
+    EBR coverage for the chosen quarter's fiscal year (``report ebr --fy``), PSEs (``report pse``), health
+    (``report health``) and POVs per quarter (``report pov --quarter``)."""
+    today = today or clock_today()
+    chosen = [quarter.shift(-i) for i in reversed(range(quarters))]
+    trend = ttv_report(conn, quarter=quarter, quarters=quarters, today=today)
+    trend = trend if isinstance(trend, list) else [trend]
+    onboarding = onboarding_report(conn, today=today)
+    overdue = Counter(r["status"] for r in onboarding["rows"] if r["overdue"])
+    health = health_report(conn, as_of=today)
+    colours = Counter(r["colour"] for r in health)
+    return {
+        "generated_date": today.isoformat(),
+        "quarter": quarter.label,
+        "quarters": [q.label for q in chosen],
+        "ttv": trend,
+        "onboarding": {**onboarding, "overdue_counts": {s: overdue.get(s, 0) for s in onboarding["counts"]}},
+        "ebr": ebr_report(conn, fy=quarter.year),
+        "pse": pse_report(conn),
+        "health": {"rows": health, "colours": {c: colours.get(c, 0) for c in HEALTH_ORDER if c or colours.get(c)}},
+        "pov": [pov_report(conn, quarter=q) for q in chosen],
+    }
