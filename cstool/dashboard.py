@@ -141,7 +141,7 @@ def _ttv_trend(data: dict, charts: dict) -> str:
     reports = data["ttv"]
     goals = {m["metric"]: m["goal_days"] for m in reports[-1]["metrics"]}
     lead = ", ".join(f"{METRIC_NAMES[m]} {g} days" for m, g in goals.items())
-    parts = [f"<h2>Time to Value: are customers reaching each goal faster?</h2>",
+    parts = ["<h2>Time to Value: are customers reaching each goal faster?</h2>",
              f"<p>Median and 90th percentile days per quarter against each goal ({escape(lead)}), and the share "
              f"measured within the goal. A milestone counts in the quarter it was reached.</p>",
              figure(charts.get("ttv-trend"), "Time to Value per quarter: median and 90th percentile against the "

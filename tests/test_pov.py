@@ -145,3 +145,19 @@ def test_crm_pov_export_imports(cli, tmp_path):
             povs["Old POV"]["owner"]) == ("closed", "successful", 31, "Uma Das")
     assert (povs["New POV"]["status"], povs["New POV"]["type"]) == ("in-progress", "guided")
     assert cli.json("report", "pov", "--quarter", "FY2027-Q3")["ran_over"] == 1
+
+
+def test_names_outside_ascii_match_in_any_case(cli):
+    """SQLite's lower() and PostgreSQL's under the C locale fold only ASCII: 'ÜNAL' must still find 'Ünal'."""
+    for i in range(4):
+        _setup(cli, f"Ö{i}", sa="Ünal Öztürk" if i % 2 else "ÜNAL ÖZTÜRK")
+        cli.ok("opportunity", "add", f"Ö{i}", "--name", f"Ärger {i}", "--stage", "negotiating")
+        cli.ok("pov", "create", f"Ö{i}", "--opportunity", f"ärger {i}", "--type", "guided")  # any case, too
+    start = ["--date", "2026-11-10", "--success-criteria", "x", "--planned-end", "2026-12-01"]
+    for i in range(3):
+        assert "warning" not in cli.ok("pov", "start", f"Ö{i}", *start).stderr
+    r = cli.ok("pov", "start", "Ö3", *start)
+    assert "now runs 4 guided or paid POVs at once" in r.stderr
+    assert len(cli.json("pov", "list", "--owner", "ünal öztürk")) == 4
+    assert cli.json("opportunity", "show", "ÄRGER 2")["name"] == "Ärger 2"
+    assert cli("opportunity", "show", "Ärger_2").exit_code == 3  # LIKE's wildcards are only text here

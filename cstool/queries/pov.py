@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from cstool.clock import today
 from cstool.domain import fields as f
 from cstool.domain import pov as rules
 from cstool.domain.fiscal import FiscalQuarter
 from cstool.domain.ttv import median
-from cstool.services.lookup import account_names, account_row, by_id_name_or_account
+from cstool.services.lookup import account_names, account_row, by_id_name_or_account, name_like, same_name
 from cstool.services.records import iso
 from cstool.storage import tables as t
 
@@ -49,8 +49,9 @@ def list_povs(conn, *, account: str | None = None, status: str | None = None, ow
     if status:
         query = query.where(P.status == f.choice("status", status, rules.STATUSES))
     if owner:
-        query = query.where(func.lower(P.owner) == owner.strip().lower())
-    return pov_records(conn, conn.execute(query.order_by(P.id)).all())
+        query = query.where(name_like(P.owner, owner.strip()))
+    rows = conn.execute(query.order_by(P.id)).all()
+    return pov_records(conn, [r for r in rows if not owner or same_name(r.owner, owner.strip())])
 
 
 def open_by_owner(conn, *, today_: date | None = None) -> list[dict]:

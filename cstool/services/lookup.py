@@ -33,6 +33,20 @@ def name_key(name: str) -> str:
     return " ".join(name.split()).casefold()
 
 
+def name_like(column, text: str):
+    """SQL that keeps the rows whose `column` may equal `text` in any case, right on both engines.
+
+    lower() folds only ASCII letters on SQLite and on PostgreSQL's C locale ('Ü' stays 'Ü'), so comparing
+    lower(name) with Python's lower() misses every name with a capital outside ASCII.  Here each non-ASCII
+    character matches any one character; the caller keeps the rows for which `same_name` holds."""
+    pattern = "".join("\\" + ch if ch in "%_\\" else ch.lower() if ch.isascii() else "_" for ch in text)
+    return func.lower(column).like(pattern, escape="\\")
+
+
+def same_name(a: str | None, b: str) -> bool:
+    return a is not None and a.casefold() == b.casefold()
+
+
 def suggestions(session: Session, ref: str, limit: int = 3) -> list[str]:
     key = name_key(ref)
     a = account_table.c
@@ -80,10 +94,10 @@ def find_named(session, table, label: str, ref: str, account_id: int | None = No
         if row is None or (account_id is not None and row.account_id != account_id):
             raise NotFound(f"{label}: no {label} has id {text}{where}")
         return row
-    query = select(table).where(func.lower(c.name) == text.lower())
+    query = select(table).where(name_like(c.name, text))
     if account_id is not None:
         query = query.where(c.account_id == account_id)
-    matches = session.execute(query.order_by(c.id)).all()
+    matches = [r for r in session.execute(query.order_by(c.id)).all() if same_name(r.name, text)]
     if not matches:
         raise NotFound(f"{label}: no {label} named {text!r}{where}")
     if len(matches) > 1:

@@ -16,7 +16,7 @@ from cstool.errors import Conflict, RuleViolation
 from cstool.queries.pov import pov_row
 from cstool.services.crm import find_opportunity
 from cstool.services.history import apply_changes, record_created
-from cstool.services.lookup import find_account, name_key
+from cstool.services.lookup import find_account, name_key, name_like, same_name
 from cstool.services.records import iso
 from cstool.storage.models import Pov, PovCreate
 
@@ -75,9 +75,10 @@ def create(session: Session, *, account: str, opportunity: str | None, name: str
 def _open_guided_or_paid(session: Session, owner: str | None, *, besides: int) -> int:
     if not owner:
         return 0
-    return session.scalar(select(func.count()).select_from(Pov).where(
-        func.lower(Pov.owner) == owner.lower(), Pov.status.in_(rules.OPEN_STATUSES),
-        Pov.type.in_(rules.COUNTED_TYPES), Pov.id != besides)) or 0
+    owners = session.scalars(select(Pov.owner).where(
+        name_like(Pov.owner, owner), Pov.status.in_(rules.OPEN_STATUSES),
+        Pov.type.in_(rules.COUNTED_TYPES), Pov.id != besides)).all()
+    return sum(1 for o in owners if same_name(o, owner))
 
 
 def start(session: Session, *, ref: str, on: str | None, raw: dict, actor: str) -> tuple[Pov, list[str]]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import insert, select
 
 from cstool.domain import ebr as rules
 from cstool.domain.fiscal import quarter_of
@@ -11,7 +11,7 @@ from cstool.services.history import record_changes
 from cstool.services.importing.base import Column, Context, Kind, Row, insert_new, update_existing
 from cstool.services.importing.cells import day, names_list, pick, text
 from cstool.services.importing.refs import by_name_in_account, match_existing, resolve_accounts
-from cstool.services.lookup import account_names
+from cstool.services.lookup import account_names, name_like, same_name
 from cstool.storage.models import Ebr, EbrOpportunity, Opportunity
 
 STATUS_ALIASES = {"held": "completed", "complete": "completed", "done": "completed", "canceled": "cancelled",
@@ -65,8 +65,9 @@ def _finish(ctx: Context) -> None:
     session = ctx.session
     for line, eid, aid, replaces, opp_ids in ctx.state.get("later", []):
         if replaces:
-            found = session.scalars(select(Ebr.id).where(Ebr.account_id == aid, func.lower(Ebr.name) ==
-                                                         replaces.casefold(), Ebr.id != eid).order_by(Ebr.id)).first()
+            found = next((i for i, n in session.execute(
+                select(Ebr.id, Ebr.name).where(Ebr.account_id == aid, name_like(Ebr.name, replaces), Ebr.id != eid)
+                .order_by(Ebr.id)).all() if same_name(n, replaces)), None)
             if found is None:
                 ctx.error(line, f"replaces: this account has no other EBR named {replaces!r}")
             else:

@@ -1,0 +1,171 @@
+"""`cstool dashboard` and `report ttv --chart` (SPEC section 16), on both engines, without a browser.
+
+The browser lane (tests/test_browser.py) opens the same pages in Chromium; here the page is read as
+HTML: every figure cell against the reports, the empty states, the options and the refusals.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from tests import dashboard_check as check
+
+CHARTS = {"ttv-trend", "ttv-spread", "onboarding", "ebr", "pse", "health", "pov"}
+
+
+def _page(cli, tmp_path, *args) -> tuple[str, check.FigureCells]:
+    out = tmp_path / "page.html"
+    r = cli.ok("dashboard", "-o", str(out), *args)
+    assert f"Wrote {out}" in r.stderr and "needs no network" in r.stderr
+    html = out.read_text(encoding="utf-8")
+    return html, check.parse(html)
+
+
+def test_demo_dashboard_equals_the_reports(cli, tmp_path):
+    cli.ok("demo")
+    html, page = _page(cli, tmp_path)
+    reports = check.reports_via(cli.json, quarter="FY2027-Q4", quarters=4, fy=2027)
+    assert [r["quarter"] for r in reports["ttv"]] == ["FY2027-Q1", "FY2027-Q2", "FY2027-Q3", "FY2027-Q4"]
+    assert check.mismatches(page.pairs, reports) == []
+    paths = [json.loads(p)[0] for p, _ in page.pairs]
+    for report in ("ttv", "onboarding", "ebr", "pse", "health", "pov"):
+        assert paths.count(report) >= 5, f"the page shows few {report} figures"
+    assert set(page.charts) == CHARTS
+    # one self-contained file: no script, no fetch, a policy that forbids both
+    assert "script" not in page.tags and "<script" not in html.lower()
+    assert "default-src 'none'" in html and "http-equiv=\"Content-Security-Policy\"" in html
+    assert not [tag for tag in ("img", "link", "iframe", "object", "embed") if tag in page.tags]
+    assert "https://" not in html and "src=" not in html
+    # the figures a manager looks for, written as the JSON writes them
+    tte_q4 = reports["ttv"][-1]["metrics"][0]
+    assert f">{json.dumps(tte_q4['within_goal_pct'])}<" in html
+
+
+def test_quarter_options_and_replacing_the_file(cli, tmp_path):
+    cli.ok("demo", "--accounts", "40")
+    out = tmp_path / "page.html"
+    out.write_text("old")
+    cli.ok("dashboard", "-o", str(out), "--quarter", "FY2027-Q2", "--quarters", "2")
+    html = out.read_text()
+    page = check.parse(html)
+    reports = check.reports_via(cli.json, quarter="FY2027-Q2", quarters=2, fy=2027)
+    assert check.mismatches(page.pairs, reports) == []
+    assert "FY2027-Q1 to FY2027-Q2" in html and "FY2027-Q3" not in html.split("<main>")[0]
+    assert [p for p in page.pairs if '"FY2027-Q2"' in p[0]] and not [p for p in page.pairs if '"FY2027-Q3"' in p[0]]
+    # bare --quarter is the current one; one quarter
+    cli.ok("dashboard", "-o", str(out), "--quarter", "--quarters", "1")
+    assert "<title>Customer Success dashboard, FY2027-Q4</title>" in out.read_text()
+    # the previous fiscal year's quarter shows that year's EBRs
+    cli.ok("dashboard", "-o", str(out), "--quarter", "FY2026-Q4", "--quarters", "1")
+    assert "EBR coverage, FY2026" in out.read_text()
+
+
+def test_default_file_and_stdout(cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    cli.ok("account", "add", "Acme", "--users", "900")
+    r = cli.ok("dashboard")
+    assert (tmp_path / "cstool-dashboard.html").exists() and "cstool-dashboard.html" in r.stderr
+    r = cli.ok("dashboard", "-o", "-")
+    assert r.stdout.startswith("<!DOCTYPE html>") and r.stdout.rstrip().endswith("</html>")
+
+
+def test_empty_store_labels_every_empty_section(cli, tmp_path):
+    html, page = _page(cli, tmp_path)
+    # TTV always draws (the trend says nothing was measured); the other sections say they are empty
+    assert set(page.charts) == {"ttv-trend", "ttv-spread"}
+    assert page.empties == 6
+    for text in ("No open onboardings.", "No account has an EBR cadence", "No Professional Services Engagements.",
+                 "No accounts.", "No POV closed from FY2027-Q1 to FY2027-Q4.", "No POV is running."):
+        assert text in html
+    reports = check.reports_via(cli.json, quarter="FY2027-Q4", quarters=4, fy=2027)
+    assert check.mismatches(page.pairs, reports) == []
+
+
+def test_refusals_write_nothing(cli, tmp_path):
+    out = tmp_path / "page.html"
+    r = cli("dashboard", "-o", str(out), "--quarter", "Q9")
+    assert r.exit_code == 1 and "quarter: 'Q9' is not accepted" in r.stderr and not out.exists()
+    r = cli("dashboard", "-o", str(tmp_path / "missing" / "page.html"))
+    assert r.exit_code == 1 and "--output" in r.stderr and "does not exist" in r.stderr
+    r = cli("dashboard", "-o", str(tmp_path))
+    assert r.exit_code == 1 and "it is a folder" in r.stderr
+    r = cli("dashboard", "--quarters", "0", "-o", str(out))
+    assert r.exit_code == 2 and not out.exists()
+    assert not [p for p in os.listdir(tmp_path) if p.endswith(".tmp")]
+
+
+def test_names_are_text_in_the_page(cli, tmp_path):
+    evil = '<img src=x onerror=alert(1)>'
+    cli.ok("account", "add", evil, "--users", "900", "--csm", "<script>alert(2)</script>", "--ebr-cadence", "quarterly")
+    cli.ok("onboarding", "start", evil, "--date", "2026-08-01", "--purchase-date", "2026-07-30")
+    html, page = _page(cli, tmp_path)
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html and evil not in html
+    assert "&lt;script&gt;alert(2)&lt;/script&gt;" in html and "<script" not in html
+    reports = check.reports_via(cli.json, quarter="FY2027-Q4", quarters=4, fy=2027)
+    assert check.mismatches(page.pairs, reports) == []
+
+
+# --- report ttv --chart --------------------------------------------------------------------------------
+
+
+def test_ttv_chart_svg_and_png(cli, tmp_path):
+    cli.ok("demo", "--accounts", "40")
+    svg = tmp_path / "trend.svg"
+    r = cli.ok("report", "ttv", "--quarters", "3", "--chart", str(svg), "-f", "json")
+    assert len(r.json()) == 3 and f"Wrote {svg}" in r.stderr  # the report still prints; the chart is extra
+    root = ET.parse(svg).getroot()
+    texts = " ".join(t.text or "" for t in root.iter("{http://www.w3.org/2000/svg}text"))
+    for label in ("FY2027-Q2", "FY2027-Q3", "FY2027-Q4", "Time to Engage", "Time to First Value", "Time to Onboard"):
+        assert label in texts
+    assert "goal 14" in texts and "goal 30" in texts and "goal 45" in texts
+    assert len(list(root.iter("{http://www.w3.org/2000/svg}path"))) > 30
+    png = tmp_path / "trend.PNG"
+    cli.ok("report", "ttv", "--quarters", "4", "--quarter", "FY2027-Q3", "--chart", str(png))
+    from PIL import Image
+
+    with Image.open(png) as im:
+        assert im.format == "PNG" and im.width >= 1200 and im.height >= 600
+        assert len(im.convert("RGB").getcolors(1 << 20) or []) > 20  # a drawing, not a blank canvas
+    # replaced, not appended
+    before = svg.stat().st_size
+    cli.ok("report", "ttv", "--quarters", "3", "--chart", str(svg))
+    assert svg.stat().st_size == before
+
+
+def test_ttv_chart_refusals(cli, tmp_path):
+    r = cli("report", "ttv", "--chart", str(tmp_path / "t.pdf"))
+    assert r.exit_code == 1 and "--chart" in r.stderr and ".svg or .png" in r.stderr
+    r = cli("report", "ttv", "--by", "csm", "--chart", str(tmp_path / "t.svg"))
+    assert r.exit_code == 1 and "leave out --by" in r.stderr
+    r = cli("report", "ttv", "--chart", str(tmp_path / "nope" / "t.svg"))
+    assert r.exit_code == 1 and "does not exist" in r.stderr
+    assert os.listdir(tmp_path) in ([], ["cstool.db"], ["cstool.db", "cstool.db-wal", "cstool.db-shm"]) or \
+        not [p for p in os.listdir(tmp_path) if p.startswith("t.") or p.endswith(".tmp")]
+
+
+def over_budget_pse(cli, account: str, name: str) -> None:
+    """An engagement past its scoped hours: the PSE chart names it."""
+    from tests.test_pse import READY
+
+    cli.ok("opportunity", "add", account, "--name", f"{name[:180]} deal", "--stage", "closed-won", "--close-date",
+           "2026-10-20", "--type", "services")
+    cli.ok("pse", "create", account, "--opportunity", f"{name[:180]} deal", "--name", name)
+    cli.ok("pse", "kickoff", name, *READY)
+    cli.ok("pse", "log-hours", name, "50", "--date", "2026-11-20")
+
+
+@pytest.mark.parametrize("name", ["Acme $5M$ & Co", "Ünïcödé 北京", "Lorem " * 30])
+def test_awkward_names_draw(cli, tmp_path, name):
+    """Dollar signs are not formulas, missing glyphs and long names do not break a chart."""
+    cli.ok("account", "add", name, "--users", "900")
+    over_budget_pse(cli, name, name)
+    html, page = _page(cli, tmp_path)
+    from html import escape
+
+    assert "pse" in page.charts and escape(name.strip()) in html
+    chart = html.split('data-chart="pse"')[1].split("</svg>")[0]
+    assert escape(name[:20]) in chart  # the chart names the engagement over budget (cut at 40 characters)
