@@ -10,7 +10,8 @@ import pytest
 
 from tests.conftest import ROOT, run_cstool
 
-HEAVY = ("sqlalchemy", "sqlmodel", "pydantic", "alembic", "psycopg")
+HEAVY = ("sqlalchemy", "sqlmodel", "pydantic", "alembic", "psycopg", "matplotlib", "numpy", "PIL", "icalendar",
+         "playwright")
 
 PROBE = """
 import sys, runpy
@@ -25,7 +26,7 @@ print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in {heavy!r}))
 
 
 @pytest.mark.parametrize("args", [["--help"], ["--version"], ["account", "--help"], ["onboarding", "--help"],
-                                  ["report", "ttv", "--help"]])
+                                  ["report", "ttv", "--help"], ["dashboard", "--help"]])
 def test_no_heavy_imports(args):
     code = PROBE.format(args=args, heavy=HEAVY)
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=str(ROOT),
@@ -51,7 +52,8 @@ def test_version_and_module_entry_point():
     assert r.returncode == 0 and "Exit codes" in r.stdout
 
 
-READ_ONLY_HEAVY = ("sqlmodel", "pydantic", "sqlalchemy.orm", "alembic", "cstool.storage.models", "cstool.services.demo")
+READ_ONLY_HEAVY = ("sqlmodel", "pydantic", "sqlalchemy.orm", "alembic", "cstool.storage.models", "cstool.services.demo",
+                   "matplotlib", "numpy", "PIL", "icalendar", "cstool.charts")
 READ_PROBE = PROBE.replace("m.split('.')[0] in {heavy!r}", "any(m == h or m.startswith(h + '.') for h in {heavy!r})")
 
 
@@ -59,7 +61,8 @@ READ_PROBE = PROBE.replace("m.split('.')[0] in {heavy!r}", "any(m == h or m.star
                                   ["report", "ttv", "--quarter"], ["report", "onboarding"], ["onboarding", "show", "1"],
                                   ["ebr", "list"], ["pse", "list"], ["history", "Acme"], ["export", "account"],
                                   ["pov", "list"], ["plan", "list"], ["report", "pov"], ["report", "plans"],
-                                  ["report", "health"], ["account", "health", "Acme"]])
+                                  ["report", "health"], ["account", "health", "Acme"], ["report", "ebr"],
+                                  ["report", "pse"]])
 def test_reads_load_no_orm(args, tmp_path):
     """The read path is Core statements: no SQLModel, pydantic, ORM or table models are imported."""
     db = str(tmp_path / "r.db")
@@ -70,3 +73,15 @@ def test_reads_load_no_orm(args, tmp_path):
                          env={"PATH": "/usr/bin:/bin", "NO_COLOR": "1", "CSTOOL_USER": "t"})
     loaded = json.loads(out.stderr.strip().splitlines()[-1])
     assert loaded == [], f"{args} imported {loaded}"
+
+
+def test_only_drawing_commands_load_the_charting_library(tmp_path):
+    """The dashboard and --chart do load matplotlib (the probe sees it), and still no ORM."""
+    db = str(tmp_path / "r.db")
+    assert run_cstool("--db", db, "account", "add", "Acme", "--users", "900").returncode == 0
+    probe = READ_PROBE.format(
+        args=["--db", db, "dashboard", "-o", str(tmp_path / "d.html")], heavy=("matplotlib", "sqlmodel"))
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=str(ROOT),
+                         env={"PATH": "/usr/bin:/bin", "NO_COLOR": "1", "CSTOOL_USER": "t", "HOME": str(tmp_path)})
+    loaded = json.loads(out.stderr.strip().splitlines()[-1])
+    assert "matplotlib" in loaded and "sqlmodel" not in loaded
