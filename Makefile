@@ -24,10 +24,11 @@ install: $(STAMP)  ## create .venv and install cstool
 
 dev: $(DEVSTAMP)  ## create .venv and install cstool editable with the dev tools
 
-demo: $(STAMP)  ## build the demo store and print the TTV report
+demo: $(STAMP)  ## build the demo store, print the TTV report and write its dashboard
 	@mkdir -p $(dir $(DEMO_DB))
 	@rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
 	$(BIN)/cstool --db $(DEMO_DB) demo --samples $(dir $(DEMO_DB))
+	$(BIN)/cstool --db $(DEMO_DB) dashboard -o $(dir $(DEMO_DB))cstool-dashboard.html
 
 postgres:  ## make sure the PostgreSQL server binaries are present (for the test lane)
 	@PATH="$$PATH:/usr/lib/postgresql/15/bin" command -v initdb >/dev/null 2>&1 || \

@@ -190,6 +190,17 @@ def main() -> None:
         timed([CSTOOL, "--db", str(small_db), "report", "onboarding"], runs=runs), None, None,
         "no goal set: it lists every open onboarding, so its output grows with the store")
 
+    page = OUT / "dashboard.html"
+    dash = timed([CSTOOL, "--db", str(big_db), "dashboard", "-o", str(page)], runs=max(3, runs // 2))
+    big_size = page.stat().st_size
+    demo_page = OUT / "dashboard-demo.html"
+    subprocess.run([CSTOOL, "--db", str(demo), "dashboard", "-o", str(demo_page)], check=True, env=ENV,
+                   capture_output=True)
+    row(f"cstool dashboard at {big:,} / at 1,000 onboardings", dash,
+        timed([CSTOOL, "--db", str(small_db), "dashboard", "-o", str(OUT / "dashboard-1k.html")],
+              runs=max(3, runs // 2)), None, None,
+        f"no goal set: page {big_size / 1024:.0f} KB at {big:,}, {demo_page.stat().st_size / 1024:.0f} KB for the demo")
+
     # mail and calendar import: 20,000 messages and 5,000 events (timed, memory noted; no goal set)
     mail_db, mbox_path, ics_path = OUT / "mail.db", OUT / "bench-mail.mbox", OUT / "bench-calendar.ics"
     if not mbox_path.exists():

@@ -332,6 +332,12 @@ def _pov(data: dict, charts: dict) -> str:
                      for o in current["open"]]
         parts.append(table(["solutions architect", "running", "guided or paid", "over the limit", "past planned end"],
                            open_rows, caption="Running POVs per solutions architect", label="pov-open"))
+        running = data["pov_running"]
+        rows = [row([name(p["name"]), name(p["account"]), name(p["owner"]), name(p["type"]), name(p["start_date"]),
+                     name(p["planned_end_date"])]) for p in running[:LIST_LIMIT]]
+        parts.append(table(["POV", "account", "solutions architect", "type", "started", "planned end"], rows,
+                           caption="Running POVs", numeric_from=6, label="pov-running"))
+        parts.append(more(len(rows), len(running), "cstool pov list --status in-progress"))
     else:
         parts.append(empty("No POV is running."))
     return "".join(parts)

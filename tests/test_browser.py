@@ -269,7 +269,7 @@ def test_names_carrying_html_and_script_run_nothing(browser, tmp_path):
                                  ".filter(a => a.name.startsWith('on')).length") == 0
             assert page.title() == "Customer Success dashboard, FY2027-Q4"
             text = page.inner_text("body")
-            for shown in (EVIL_ACCOUNT, EVIL_CSM, EVIL_SA):
+            for shown in (EVIL_ACCOUNT, EVIL_CSM, EVIL_SA, EVIL_POV):
                 assert shown in text, shown
             assert EVIL_PSE in visit.charts()["pse"]["text"]  # the chart names it, as text
             assert check.mismatches(visit.figures(), _reports(db)) == []

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import xml.etree.ElementTree as ET
+from html import escape
 
 import pytest
 
@@ -35,6 +36,8 @@ def test_demo_dashboard_equals_the_reports(cli, tmp_path):
     for report in ("ttv", "onboarding", "ebr", "pse", "health", "pov"):
         assert paths.count(report) >= 5, f"the page shows few {report} figures"
     assert set(page.charts) == CHARTS
+    running = cli.json("pov", "list", "--status", "in-progress")
+    assert running and all(f"<td>{escape(p['name'])}</td>" in html for p in running)
     # one self-contained file: no script, no fetch, a policy that forbids both
     assert "script" not in page.tags and "<script" not in html.lower()
     assert "default-src 'none'" in html and "http-equiv=\"Content-Security-Policy\"" in html
@@ -164,8 +167,6 @@ def test_awkward_names_draw(cli, tmp_path, name):
     cli.ok("account", "add", name, "--users", "900")
     over_budget_pse(cli, name, name)
     html, page = _page(cli, tmp_path)
-    from html import escape
-
     assert "pse" in page.charts and escape(name.strip()) in html
     chart = html.split('data-chart="pse"')[1].split("</svg>")[0]
     assert escape(name[:20]) in chart  # the chart names the engagement over budget (cut at 40 characters)

@@ -47,6 +47,11 @@ def test_wheel_installs_into_clean_venv_and_inits_a_store(tmp_path):
     from cstool.storage.schema import HEAD
 
     assert json.loads(info.stdout)["revision"] == HEAD
+    # the drawing commands work from the installed package (their dependency came with it)
+    page = subprocess.run([str(cstool), "--db", str(db), "dashboard", "-o", "page.html"], capture_output=True,
+                          text=True, env=env, cwd=str(tmp_path))
+    assert page.returncode == 0, page.stderr
+    assert (tmp_path / "page.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
     # the installed copy, not the source tree, was used
     where = subprocess.run([str(env_dir / "bin" / "python"), "-c", "import cstool; print(cstool.__file__)"],
                            capture_output=True, text=True, cwd=str(tmp_path))

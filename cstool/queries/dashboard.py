@@ -15,7 +15,7 @@ from cstool.clock import today as clock_today
 from cstool.domain.fiscal import FiscalQuarter
 from cstool.queries.ebr import ebr_report
 from cstool.queries.health import health_report
-from cstool.queries.pov import pov_report
+from cstool.queries.pov import list_povs, pov_report
 from cstool.queries.pse import pse_report
 from cstool.queries.reports import onboarding_report, ttv_report
 
@@ -25,7 +25,8 @@ HEALTH_ORDER = ("red", "yellow", "green", None)
 def dashboard_figures(conn, *, quarter: FiscalQuarter, quarters: int, today: date | None = None) -> dict:
     """The page's data: the TTV trend (``report ttv --quarters N``), open onboardings (``report onboarding``),
     EBR coverage for the chosen quarter's fiscal year (``report ebr --fy``), PSEs (``report pse``), health
-    (``report health``) and POVs per quarter (``report pov --quarter``)."""
+    (``report health``), POVs per quarter (``report pov --quarter``) and the running ones
+    (``pov list --status in-progress``)."""
     today = today or clock_today()
     chosen = [quarter.shift(-i) for i in reversed(range(quarters))]
     trend = ttv_report(conn, quarter=quarter, quarters=quarters, today=today)
@@ -44,4 +45,5 @@ def dashboard_figures(conn, *, quarter: FiscalQuarter, quarters: int, today: dat
         "pse": pse_report(conn),
         "health": {"rows": health, "colours": {c: colours.get(c, 0) for c in HEALTH_ORDER if c or colours.get(c)}},
         "pov": [pov_report(conn, quarter=q) for q in chosen],
+        "pov_running": list_povs(conn, status="in-progress"),
     }
