@@ -75,7 +75,7 @@ def ttv_trend(reports: list[dict]):
     with mpl.rc_context(STYLE):
         labels = [r["quarter"] for r in reports]
         x = list(range(len(labels)))
-        fig = _figure(max(9.0, 0.8 * len(labels) * 3), 6.4)
+        fig = _figure(min(16.0, max(9.0, 0.8 * len(labels) * 3)), 6.4)
         axes = fig.subplots(2, 3, sharex=True)
         cohort = reports[-1].get("cohort", "achieved") if reports else "achieved"
         span = labels[0] if len(labels) == 1 else f"{labels[0]} to {labels[-1]}"
@@ -97,10 +97,13 @@ def ttv_trend(reports: list[dict]):
             top.set_ylim(min(0, *values) if values else 0, max(goal, *values) * 1.12 if values else goal * 1.5)
             shares = [m["within_goal_pct"] for m in rows]
             bars = bottom.bar(x, [v or 0 for v in shares], color=GREEN, width=0.6, label="within the goal (%)")
-            bottom.bar_label(bars, labels=[_pct(v) for v in shares], fontsize=8)
+            if len(labels) <= 12:  # beyond that the labels would overlap; the table beside has every figure
+                bottom.bar_label(bars, labels=[_pct(v) for v in shares], fontsize=8 if len(labels) <= 6 else 6)
             bottom.set_ylim(0, 112)
             bottom.set_title(f"measured within {goal} days, %", fontweight="normal", fontsize=10)
-            bottom.set_xticks(x, labels, rotation=35 if len(labels) > 3 else 0,
+            step = 1 if len(labels) <= 8 else 2 if len(labels) <= 16 else 3  # every quarter stays in the table
+            shown = [label if (len(labels) - 1 - i) % step == 0 else "" for i, label in enumerate(labels)]
+            bottom.set_xticks(x, shown, rotation=35 if len(labels) > 3 else 0,
                               ha="right" if len(labels) > 3 else "center", fontsize=8 if len(labels) > 3 else 9)
         handles = [h for ax in (axes[0][0], axes[1][0]) for h in ax.get_legend_handles_labels()[0]]
         fig.legend(handles, [h.get_label() for h in handles], loc="outside lower center", ncols=4)
@@ -296,7 +299,7 @@ def pov_win_rate(povs: list[dict]):
     if not any(p["closed"] for p in povs):
         return None
     with mpl.rc_context(STYLE):
-        fig = _figure(max(6.0, 1.3 * len(povs)), 3.4)
+        fig = _figure(min(12.0, max(6.0, 1.3 * len(povs))), 3.4)
         ax = fig.subplots()
         x = list(range(len(povs)))
         bars = ax.bar(x, [p["win_rate_pct"] or 0 for p in povs], color=BLUE, width=0.6)

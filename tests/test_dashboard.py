@@ -170,3 +170,100 @@ def test_awkward_names_draw(cli, tmp_path, name):
     assert "pse" in page.charts and escape(name.strip()) in html
     chart = html.split('data-chart="pse"')[1].split("</svg>")[0]
     assert escape(name[:20]) in chart  # the chart names the engagement over budget (cut at 40 characters)
+
+
+# --- property: whatever people type, the page's structure does not change -------------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+PLACEHOLDERS = ("Zzacct", "Zzcsm", "Zzsa", "Zzpov", "Zzpse")
+NAMES = st.one_of(
+    st.sampled_from(["<img src=x onerror=alert(1)>", "<script>alert(1)</script>", "</td></tr></table>", "&amp;",
+                     "&lt;b&gt;", '"><svg onload=alert(1)>', "' onmouseover='alert(1)", "<!--", "]]>", "$x^2$",
+                     "\\", "</text><script>x</script>", "\u202e\u200b", "北京", "🙂"]),
+    st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=40).filter(str.strip),
+)
+
+
+class Tags(check.HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[str] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+@pytest.fixture(scope="module")
+def template_data(tmp_path_factory):
+    """The dashboard's data for a small store whose names are placeholders (as JSON text)."""
+    from datetime import date
+
+    from typer.testing import CliRunner
+
+    from cstool.cli.main import app
+    from cstool.domain.fiscal import FiscalQuarter
+    from cstool.queries.dashboard import dashboard_figures
+    from cstool.storage.store import open_store
+    from tests.test_pse import READY
+
+    db = str(tmp_path_factory.mktemp("template") / "t.db")
+    env = {"CSTOOL_TODAY": "2026-11-24", "CSTOOL_USER": "t", "CSTOOL_DB": None}
+    acct, csm, sa, pov, pse = PLACEHOLDERS
+    for args in (["account", "add", acct, "--users", "900", "--csm", csm, "--sa", sa, "--ebr-cadence", "quarterly"],
+                 ["onboarding", "start", acct, "--date", "2026-08-03", "--purchase-date", "2026-08-01"],
+                 ["opportunity", "add", acct, "--name", "Deal", "--stage", "technical-evaluation"],
+                 ["pov", "create", acct, "--opportunity", "Deal", "--name", pov, "--type", "guided"],
+                 ["pov", "start", pov, "--date", "2026-11-02", "--success-criteria", "x", "--planned-end", "2026-12-01"],
+                 ["opportunity", "add", acct, "--name", "PS", "--stage", "closed-won", "--close-date", "2026-10-20"],
+                 ["pse", "create", acct, "--opportunity", "PS", "--name", pse], ["pse", "kickoff", pse, *READY],
+                 ["pse", "log-hours", pse, "50", "--date", "2026-11-20"],
+                 ["ebr", "schedule", acct, "--date", "2026-12-10"]):
+        r = CliRunner().invoke(app, ["--db", db, *args], env=env)
+        assert r.exit_code == 0, (args, r.output)
+    store = open_store(db, actor="t")
+    try:
+        with store.query() as conn:
+            data = dashboard_figures(conn, quarter=FiscalQuarter(2027, 4), quarters=1, today=date(2026, 11, 24))
+    finally:
+        store.close()
+    return json.dumps(data)
+
+
+@settings(max_examples=60, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(names=st.tuples(*[NAMES] * len(PLACEHOLDERS)))
+def test_typed_names_never_change_the_page_structure(template_data, names):
+    from cstool.dashboard import page
+
+    base = Tags()
+    base.feed(page(json.loads(template_data), charts={}))
+    text = template_data
+    for placeholder, name in zip(PLACEHOLDERS, names):
+        text = text.replace(placeholder, json.dumps(name)[1:-1])
+    html = page(json.loads(text), charts={})
+    got = Tags()
+    got.feed(html)
+    assert got.tags == base.tags  # no name opened or closed an element
+    shown = "".join(got.text)
+    for name in names:
+        assert name in shown or " ".join(name.split()) in shown
+
+
+@settings(max_examples=12, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(name=NAMES)
+def test_typed_names_in_a_chart_stay_text(template_data, name):
+    from cstool import charts
+
+    data = json.loads(template_data.replace("Zzpse", json.dumps(name)[1:-1]))
+    svg = charts.svg_markup(charts.pse_burn(data["pse"]), name="pse", label="x")
+    root = ET.fromstring(svg)  # well-formed: nothing the name carried broke out
+    texts = "".join("".join(t.itertext()) for t in root.iter("{http://www.w3.org/2000/svg}text"))
+    assert charts._label(name) in texts
+    assert not [e for e in root.iter() if e.tag.split("}")[-1] in ("script", "foreignObject", "iframe", "img")]
