@@ -134,6 +134,11 @@ def figure(svg: str | None, caption: str) -> str:
 
 # --- sections ---------------------------------------------------------------------------------------------
 
+
+def head(title: str, lead: str) -> list[str]:
+    """A section's question-like title and the sentence saying what it shows (both plain text)."""
+    return [f"<h2>{escape(title)}</h2>", f"<p>{escape(lead)}</p>"]
+
 METRIC_NAMES = {"tte": "Time to Engage", "ttfv": "Time to First Value", "tto": "Time to Onboard"}
 
 
@@ -141,9 +146,9 @@ def _ttv_trend(data: dict, charts: dict) -> str:
     reports = data["ttv"]
     goals = {m["metric"]: m["goal_days"] for m in reports[-1]["metrics"]}
     lead = ", ".join(f"{METRIC_NAMES[m]} {g} days" for m, g in goals.items())
-    parts = ["<h2>Time to Value: are customers reaching each goal faster?</h2>",
-             f"<p>Median and 90th percentile days per quarter against each goal ({escape(lead)}), and the share "
-             f"measured within the goal. A milestone counts in the quarter it was reached.</p>",
+    parts = [*head("Time to Value: are customers reaching each goal faster?",
+                   f"Median and 90th percentile days per quarter against each goal ({lead}), and the share "
+                   "measured within the goal. A milestone counts in the quarter it was reached."),
              figure(charts.get("ttv-trend"), "Time to Value per quarter: median and 90th percentile against the "
                                             "goal line (top); share measured within the goal (bottom).")]
     tables = []
@@ -173,9 +178,9 @@ def _ttv_spread(data: dict, charts: dict) -> str:
         rows.append(row([name(METRIC_NAMES[m["metric"]])] + [cell(m[k], base + [k]) for k in (
             "goal_days", "count", "min_days", "median_days", "mean_days", "p90_days", "max_days", "within_goal_pct")]))
     return "".join([
-        f"<h2>{escape(report['quarter'])}: how long did it take?</h2>",
-        f"<p>The quarter's measured days per metric ({escape(report['start'])} to {escape(report['end'])}): "
-        "shortest to longest, median to 90th percentile, the mean, and the goal.</p>",
+        *head(f"{report['quarter']}: how long did it take?",
+              f"The quarter's measured days per metric ({report['start']} to {report['end']}): shortest to "
+              "longest, median to 90th percentile, the mean, and the goal."),
         figure(charts.get("ttv-spread"), f"Spread of the days measured in {report['quarter']}."),
         table(["metric", "goal", "measured", "min", "median", "mean", "p90", "max", "within goal %"], rows,
               label="ttv-spread"),
@@ -185,9 +190,9 @@ def _ttv_spread(data: dict, charts: dict) -> str:
 def _onboarding(data: dict, charts: dict) -> str:
     ob = data["onboarding"]
     total = sum(ob["counts"].values())
-    parts = ["<h2>Open onboardings: where are they, and which are late?</h2>",
-             "<p>Every open onboarding by status, and the completed ones still waiting for their first value; "
-             "overdue means past a goal with the milestone still to come.</p>"]
+    parts = head("Open onboardings: where are they, and which are late?",
+                 "Every open onboarding by status, and the completed ones still waiting for their first value; "
+                 "overdue means past a goal with the milestone still to come.")
     if not total:
         parts.append(empty("No open onboardings."))
         return "".join(parts)
@@ -224,9 +229,9 @@ def _ebr(data: dict, charts: dict) -> str:
     ebr = data["ebr"]
     fy = ebr["fiscal_year"]
     t = ebr["totals"]
-    parts = [f"<h2>EBR coverage, FY{fy}: is every account getting its reviews?</h2>",
-             f"<p>Executive Business Reviews held and booked this fiscal year ({escape(ebr['start'])} to "
-             f"{escape(ebr['end'])}) against each account's cadence target (quarterly 4, semiannual 2, annual 1).</p>"]
+    parts = head(f"EBR coverage, FY{fy}: is every account getting its reviews?",
+                 f"Executive Business Reviews held and booked this fiscal year ({ebr['start']} to {ebr['end']}) "
+                 "against each account's cadence target (quarterly 4, semiannual 2, annual 1).")
     if not ebr["rows"]:
         parts.append(empty(f"No account has an EBR cadence or an EBR in FY{fy}."))
         return "".join(parts)
@@ -263,9 +268,9 @@ def _ebr(data: dict, charts: dict) -> str:
 
 def _pse(data: dict, charts: dict) -> str:
     rows_in = data["pse"]
-    parts = ["<h2>Professional Services: is the work keeping up with the hours?</h2>",
-             "<p>Each engagement's percent complete against the share of its scoped hours burned; above the "
-             "diagonal is ahead of the hours, below it is burning hours faster than the work moves.</p>"]
+    parts = head("Professional Services: is the work keeping up with the hours?",
+                 "Each engagement's percent complete against the share of its scoped hours burned; above the "
+                 "diagonal is ahead of the hours, below it is burning hours faster than the work moves.")
     if not rows_in:
         parts.append(empty("No Professional Services Engagements."))
         return "".join(parts)
@@ -288,9 +293,9 @@ def _health(data: dict, charts: dict) -> str:
     from cstool.charts import HEALTH_LABELS
 
     health = data["health"]
-    parts = ["<h2>Health: which accounts are at risk?</h2>",
-             "<p>The computed health score of every account (usage, engagement, sentiment, EBR and the rest), "
-             "by colour, and the riskiest accounts with their weakest measures.</p>"]
+    parts = head("Health: which accounts are at risk?",
+                 "The computed health score of every account (usage, engagement, sentiment, EBR and the rest), "
+                 "by colour, and the riskiest accounts with their weakest measures.")
     if not health["rows"]:
         parts.append(empty("No accounts."))
         return "".join(parts)
@@ -314,9 +319,9 @@ def _health(data: dict, charts: dict) -> str:
 
 def _pov(data: dict, charts: dict) -> str:
     povs = data["pov"]
-    parts = ["<h2>Proofs of Value: how many turn into a win?</h2>",
-             "<p>POVs closed per quarter and the share that succeeded, and the POVs running now per solutions "
-             "architect.</p>"]
+    parts = head("Proofs of Value: how many turn into a win?",
+                 "POVs closed per quarter and the share that succeeded, and the POVs running now per solutions "
+                 "architect.")
     if any(p["closed"] for p in povs):
         parts.append(figure(charts.get("pov"), "Win rate of the POVs closed in each quarter."))
     else:

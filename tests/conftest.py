@@ -37,6 +37,13 @@ def _isolated_env(monkeypatch, tmp_path_factory):
     monkeypatch.setenv("COLUMNS", "200")
 
 
+def lane_unavailable(lane: str, exc: BaseException) -> None:
+    """A test lane that cannot start: it fails the run under CI=true and is skipped, with the reason, elsewhere."""
+    if IN_CI:
+        pytest.fail(f"{lane} lane could not start under CI=true: {exc}", pytrace=False)
+    pytest.skip(f"{lane} lane not available here: {exc}")
+
+
 @pytest.fixture(scope="session")
 def pg_server():
     if os.environ.get("CSTOOL_TEST_DATABASE_URL"):
@@ -45,9 +52,7 @@ def pg_server():
     try:
         server = PgServer().start()
     except Exception as exc:  # noqa: BLE001
-        if IN_CI:
-            pytest.fail(f"PostgreSQL lane could not start under CI=true: {exc}", pytrace=False)
-        pytest.skip(f"PostgreSQL lane not available here: {exc}")
+        lane_unavailable("PostgreSQL", exc)
     try:
         yield server
     finally:

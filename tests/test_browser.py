@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from tests import dashboard_check as check
-from tests.conftest import IN_CI, TODAY
+from tests.conftest import TODAY, lane_unavailable
 
 CHARTS = {"ttv-trend", "ttv-spread", "onboarding", "ebr", "pse", "health", "pov"}
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
@@ -47,9 +47,7 @@ def browser():
             pw.stop()
             raise
     except Exception as exc:  # noqa: BLE001
-        if IN_CI:
-            pytest.fail(f"browser lane could not start under CI=true: {exc}", pytrace=False)
-        pytest.skip(f"browser lane not available here: {exc}")
+        lane_unavailable("browser", exc)
     try:
         yield launched
     finally:
