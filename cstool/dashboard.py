@@ -65,7 +65,7 @@ tr.total td { font-weight: 600; border-top: 2px solid var(--ink); }
 }
 """
 
-CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
+CSP = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
 
 
 # --- writing figures --------------------------------------------------------------------------------------
@@ -98,11 +98,11 @@ def table(header: list[str], rows: list[str], *, caption: str | None = None, num
     """A table of figures: columns numeric_from..numeric_to (exclusive) are numbers, aligned right."""
     numeric = ' class="n"'
     last = len(header) if numeric_to is None else numeric_to
-    head = "".join(f'<th scope="col"{numeric if numeric_from <= i < last else ""}>{escape(h)}</th>'
-                   for i, h in enumerate(header))
+    titles = "".join(f'<th scope="col"{numeric if numeric_from <= i < last else ""}>{escape(h)}</th>'
+                     for i, h in enumerate(header))
     cap = f"<caption>{escape(caption)}</caption>" if caption else ""
     data = f' data-table="{escape(label)}"' if label else ""
-    return (f'<div class="scroll"><table{data}>{cap}<thead><tr>{head}</tr></thead>'
+    return (f'<div class="scroll"><table{data}>{cap}<thead><tr>{titles}</tr></thead>'
             f"<tbody>{''.join(rows)}</tbody></table></div>")
 
 
