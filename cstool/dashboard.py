@@ -46,6 +46,7 @@ table { border-collapse: collapse; margin: 4px 0 12px; font-size: .88rem; font-v
 caption { text-align: left; font-weight: 600; padding: 4px 0; }
 th, td { border-bottom: 1px solid var(--line); padding: 4px 10px 4px 0; text-align: left; vertical-align: top; }
 td.n, th.n { text-align: right; }
+td.n, td.k { white-space: nowrap; }
 tr.total td { font-weight: 600; border-top: 2px solid var(--ink); }
 .grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(300px, 1fr)); gap: 0 24px; }
 .dot { display: inline-block; width: .8em; height: .8em; border-radius: 50%; margin-right: 4px; vertical-align: -1px; }
@@ -116,6 +117,11 @@ def name(value) -> str:
     return f"<td>{escape(text(value))}</td>"
 
 
+def label(value) -> str:
+    """A short key the row is about (a quarter, a metric): kept on one line."""
+    return f'<td class="k">{escape(text(value))}</td>'
+
+
 def empty(message: str) -> str:
     return f'<p class="empty" data-empty>{escape(message)}</p>'
 
@@ -157,7 +163,7 @@ def _ttv_trend(data: dict, charts: dict) -> str:
         for r in reports:
             m = next(x for x in r["metrics"] if x["metric"] == metric)
             base = ["ttv", {"quarter": r["quarter"]}, "metrics", {"metric": metric}]
-            rows.append(row([name(r["quarter"])] + [cell(m[k], base + [k]) for k in (
+            rows.append(row([label(r["quarter"])] + [cell(m[k], base + [k]) for k in (
                 "count", "median_days", "p90_days", "within_goal", "within_goal_pct", "pending", "overdue")]))
         tables.append(table(["quarter", "measured", "median", "p90", "within goal", "within goal %", "pending",
                              "overdue"], rows, caption=f"{METRIC_NAMES[metric]} (goal {goals[metric]} days)",
@@ -327,7 +333,7 @@ def _pov(data: dict, charts: dict) -> str:
     else:
         parts.append(empty(f"No POV closed from {povs[0]['quarter']} to {povs[-1]['quarter']}."))
     keys = ("closed", "successful", "win_rate_pct", "median_length_days", "ran_over", "pov_to_win_pct")
-    rows = [row([name(p["quarter"])] + [cell(p[k], ["pov", p["quarter"], k]) for k in keys]) for p in povs]
+    rows = [row([label(p["quarter"])] + [cell(p[k], ["pov", p["quarter"], k]) for k in keys]) for p in povs]
     parts.append(table(["quarter", "closed", "successful", "win rate %", "median length (days)", "ran over",
                         "POV to win %"], rows, label="pov-quarters"))
     current = povs[-1]
