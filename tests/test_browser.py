@@ -25,8 +25,10 @@ FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "-
 
 
 def _chromium_path() -> str | None:
-    for candidate in (os.environ.get("CSTOOL_TEST_CHROMIUM"), shutil.which("chromium"), "/usr/bin/chromium",
-                      shutil.which("chromium-browser")):
+    """CSTOOL_TEST_CHROMIUM when set (used as given), else Debian's chromium."""
+    if os.environ.get("CSTOOL_TEST_CHROMIUM"):
+        return os.environ["CSTOOL_TEST_CHROMIUM"]
+    for candidate in (shutil.which("chromium"), "/usr/bin/chromium", shutil.which("chromium-browser")):
         if candidate and os.path.exists(candidate):
             return candidate
     return None
@@ -36,8 +38,9 @@ def _chromium_path() -> str | None:
 def browser():
     path = _chromium_path()
     try:
-        if path is None:
-            raise RuntimeError("no chromium binary (apt-get install -y chromium; `make test` does it)")
+        if path is None or not os.path.exists(path):
+            raise RuntimeError(f"no chromium binary{f' at {path}' if path else ''} "
+                               "(apt-get install -y chromium; `make test` does it)")
         from playwright.sync_api import sync_playwright
 
         pw = sync_playwright().start()
@@ -286,3 +289,21 @@ def test_the_lane_would_see_a_script_run(browser, tmp_path):
         assert any(u.startswith("http://127.0.0.1:9/") for u in visit.requests)
     finally:
         visit.close()
+
+
+@pytest.mark.parametrize("ci", ["true", ""])
+def test_a_lane_that_cannot_start_fails_under_ci_and_never_skips_in_silence(ci, tmp_path):
+    """No chromium: with CI=true the lane fails the run; elsewhere it is skipped, saying why."""
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    env = {**os.environ, "CI": ci, "CSTOOL_TEST_CHROMIUM": str(tmp_path / "no-chromium")}
+    r = subprocess.run([sys.executable, "-m", "pytest", "-q", "-rs", "-p", "no:cacheprovider",
+                        "tests/test_browser.py::test_the_lane_would_see_a_script_run"],
+                       capture_output=True, text=True, cwd=str(ROOT), env=env, timeout=300)
+    if ci:
+        assert r.returncode == 1 and "browser lane could not start under CI=true" in r.stdout, r.stdout[-2000:]
+    else:
+        assert r.returncode == 0 and "SKIPPED" in r.stdout and "browser lane not available here" in r.stdout
