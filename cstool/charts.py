@@ -180,43 +180,17 @@ def onboarding_status(onboarding: dict):
         return fig
 
 
-EBR_STATES = {"met": "target met", "booked": "on course (rest booked)", "behind": "behind",
-              "none": "nothing held or booked"}
 EBR_STATE_COLOURS = {"met": GREEN, "booked": SKY, "behind": ORANGE, "none": VERMILLION}
-
-
-def ebr_state(row: dict) -> str:
-    """Where an account stands against its cadence target (a `report ebr` row with a target)."""
-    if row["held"] >= row["target"]:
-        return "met"
-    if row["held"] + row["upcoming"] >= row["target"]:
-        return "booked"
-    return "behind" if row["held"] + row["upcoming"] else "none"
-
-
-def ebr_tally(rows: list[dict]) -> dict[str, dict[str, int]]:
-    """{cadence: {state: accounts}} over the `report ebr` rows that have a target."""
-    out: dict[str, dict[str, int]] = {}
-    for r in rows:
-        if r["target"]:
-            per = out.setdefault(r["cadence"], dict.fromkeys(EBR_STATES, 0))
-            per[ebr_state(r)] += 1
-    return out
-
-
-def ebr_behind(rows: list[dict], limit: int) -> list[dict]:
-    """The accounts with a cadence target, furthest behind it first (held + upcoming against target)."""
-    targeted = [r for r in rows if r["target"]]
-    return sorted(targeted, key=lambda r: (-(r["target"] - r["held"] - r["upcoming"]), -r["target"],
-                                           r["account"].casefold()))[:limit]
 
 
 def ebr_coverage(ebr: dict):
     """Accounts per cadence by where they stand against the year's target.  `ebr`: `report ebr --fy` output."""
     import matplotlib as mpl
 
+    from cstool.domain.ebr import COVERAGE_STATES, coverage_tally
+
     t = ebr["totals"]
-    tally = ebr_tally(ebr["rows"])
+    tally = coverage_tally(ebr["rows"])
     if not tally or not (t["held"] or t["upcoming"] or t["declined"] or t["cancelled"]):
         return None
     with mpl.rc_context(STYLE):
@@ -226,7 +200,7 @@ def ebr_coverage(ebr: dict):
         ax = fig.subplots()
         y = list(range(len(cadences)))[::-1]
         left = [0] * len(cadences)
-        for state, label in EBR_STATES.items():
+        for state, label in COVERAGE_STATES.items():
             widths = [tally[c][state] for c in cadences]
             bars = ax.barh(y, widths, left=left, color=EBR_STATE_COLOURS[state], label=label, height=0.6)
             ax.bar_label(bars, labels=[str(w) if w else "" for w in widths], label_type="center", fontsize=8,

@@ -230,7 +230,7 @@ def _onboarding(data: dict, charts: dict) -> str:
 
 
 def _ebr(data: dict, charts: dict) -> str:
-    from cstool.charts import EBR_STATES, ebr_behind, ebr_tally
+    from cstool.domain.ebr import COVERAGE_STATES, coverage_tally, furthest_behind
 
     ebr = data["ebr"]
     fy = ebr["fiscal_year"]
@@ -251,15 +251,15 @@ def _ebr(data: dict, charts: dict) -> str:
     totals = [row([name("All accounts")] + [cell(t[k], ["ebr", "totals", k]) for k in keys]
                   + [cell(t["missing_quarters"], ["ebr", "totals", "missing_quarters"])], cls="total")]
     parts.append(table(["", *keys, "quarters with no EBR"], totals, label="ebr-totals"))
-    tally = ebr_tally(ebr["rows"])
+    tally = coverage_tally(ebr["rows"])
     states = [row([name(c)] + [cell(n, ["ebr", "rows", {"cadence": c, "#ebr_state": s}, "#count"])
                                for s, n in per.items()]) for c, per in tally.items()]
     outcomes = [row([name(o), cell(n, ["ebr", "outcomes", o])]) for o, n in ebr["outcomes"].items()]
     parts.append('<div class="grid">'
-                 + (table(["cadence", *EBR_STATES.values()], states, caption="Accounts by coverage",
+                 + (table(["cadence", *COVERAGE_STATES.values()], states, caption="Accounts by coverage",
                           label="ebr-coverage") if states else "")
                  + table(["outcome", "EBRs"], outcomes, caption="Outcomes", label="ebr-outcomes") + "</div>")
-    behind = ebr_behind(ebr["rows"], EBR_LIST)
+    behind = furthest_behind(ebr["rows"], EBR_LIST)
     rows = []
     for r in behind:
         base = ["ebr", "rows", {"account": r["account"]}]

@@ -180,3 +180,20 @@ def test_ebr_report_by_hand(cli):
     table = cli.ok("report", "ebr", "--fy", "FY2027").stdout
     assert "Total" in table and "partially-successful" in table
     assert [e["date"] for e in cli.json("ebr", "list", "--fy", "2026")] == ["2025-12-01"]
+
+
+def test_coverage_state_and_order():
+    """The dashboard's EBR coverage: boundaries of each state, and the accounts most short first."""
+    from cstool.domain.ebr import coverage_state, coverage_tally, furthest_behind
+
+    assert coverage_state(held=4, upcoming=0, target=4) == "met"
+    assert coverage_state(held=3, upcoming=1, target=4) == "booked"
+    assert coverage_state(held=2, upcoming=1, target=4) == "behind"
+    assert coverage_state(held=0, upcoming=1, target=4) == "behind"
+    assert coverage_state(held=0, upcoming=0, target=1) == "none"
+    rows = [{"account": a, "cadence": c, "target": t, "held": h, "upcoming": u}
+            for a, c, t, h, u in [("b", "quarterly", 4, 1, 0), ("A", "quarterly", 4, 1, 0), ("c", "annual", 1, 0, 0),
+                                  ("d", "quarterly", 4, 4, 0), ("e", "none", 0, 2, 0)]]
+    assert [r["account"] for r in furthest_behind(rows, 3)] == ["A", "b", "c"]
+    assert coverage_tally(rows) == {"quarterly": {"met": 1, "booked": 0, "behind": 2, "none": 0},
+                                    "annual": {"met": 0, "booked": 0, "behind": 0, "none": 1}}

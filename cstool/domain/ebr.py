@@ -98,3 +98,35 @@ def missing_quarters(fy: int, start_month: int, covered: set[str], today: date) 
         if quarter.label not in covered:
             out.append(quarter.label)
     return out
+
+
+# --- coverage: where an account stands against its cadence target for the year --------------------------
+
+COVERAGE_STATES = {"met": "target met", "booked": "on course (rest booked)", "behind": "behind",
+                   "none": "nothing held or booked"}
+
+
+def coverage_state(*, held: int, upcoming: int, target: int) -> str:
+    """met: held the target; booked: held + upcoming reach it; behind: some, not enough; none: nothing."""
+    if held >= target:
+        return "met"
+    if held + upcoming >= target:
+        return "booked"
+    return "behind" if held + upcoming else "none"
+
+
+def coverage_tally(rows: list[dict]) -> dict[str, dict[str, int]]:
+    """{cadence: {state: accounts}} over `report ebr` rows that have a target."""
+    out: dict[str, dict[str, int]] = {}
+    for r in rows:
+        if r["target"]:
+            per = out.setdefault(r["cadence"], dict.fromkeys(COVERAGE_STATES, 0))
+            per[coverage_state(held=r["held"], upcoming=r["upcoming"], target=r["target"])] += 1
+    return out
+
+
+def furthest_behind(rows: list[dict], limit: int) -> list[dict]:
+    """The `report ebr` rows with a target, the most EBRs short of it (held + upcoming) first."""
+    targeted = [r for r in rows if r["target"]]
+    return sorted(targeted, key=lambda r: (-(r["target"] - r["held"] - r["upcoming"]), -r["target"],
+                                           r["account"].casefold()))[:limit]
