@@ -197,3 +197,29 @@ def test_coverage_state_and_order():
     assert [r["account"] for r in furthest_behind(rows, 3)] == ["A", "b", "c"]
     assert coverage_tally(rows) == {"quarterly": {"met": 1, "booked": 0, "behind": 2, "none": 0},
                                     "annual": {"met": 0, "booked": 0, "behind": 0, "none": 1}}
+
+
+def test_find_ebr_keeps_to_its_open_only_flag(cli):
+    """For a write, an EBR given by id must still be open unless the caller says otherwise (link does)."""
+    import pytest
+
+    from cstool.errors import Conflict
+    from cstool.services.ebr import find_ebr
+    from cstool.storage.store import open_store
+
+    cli.ok("account", "add", "Acme")
+    held = _ebr(cli, "Acme", "2026-11-20")
+    cli.ok("ebr", "complete", str(held["id"]), "--outcome", "successful")
+    store = open_store(cli.store, actor="t")
+    try:
+        with store.write() as session:
+            with pytest.raises(Conflict, match=rf"#{held['id']} is completed; .* can be rescheduled"):
+                find_ebr(session, str(held["id"]), action="rescheduled")
+            with pytest.raises(Conflict, match="can be changed"):
+                find_ebr(session, str(held["id"]))
+            assert find_ebr(session, str(held["id"]), open_only=False).status == "completed"
+            session.rollback()
+    finally:
+        store.close()
+    r = cli("ebr", "reschedule", str(held["id"]), "--date", "2026-12-01")
+    assert r.exit_code == 4 and f"#{held['id']} is completed" in r.stderr and "can be rescheduled" in r.stderr

@@ -64,8 +64,11 @@ def writing(ctx: typer.Context):
 
 
 @contextmanager
-def querying(ctx: typer.Context, *, consistent: bool = False):
-    """A read-only Core connection (the read path: no ORM, no SQLModel import)."""
+def querying(ctx: typer.Context, *, consistent: bool = False) -> Iterator["Connection"]:  # noqa: F821
+    """Yields a read-only SQLAlchemy Core `Connection` (the read path: no ORM, no SQLModel import).
+
+    It is not an ORM Session: there is no `get`, `add` or `scalars` of models.  Many commands still name it
+    `session` (`with querying(ctx) as session:`); that name is wrong and is to become `conn` (issue 23)."""
     with open_store(ctx) as store, store.query(consistent=consistent) as conn:
         yield conn
 

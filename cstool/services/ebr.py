@@ -23,9 +23,15 @@ from cstool.services.settings import get_setting
 from cstool.storage.models import Account, Ebr, EbrCreate, EbrOpportunity, Opportunity
 
 
-def find_ebr(session: Session, ref: str, *, open_only: bool = True) -> Ebr:
-    """An EBR by id, or an account's one open EBR (several open: listed and refused), for a write."""
-    return session.get(Ebr, ebr_row(session, ref).id)
+def find_ebr(session: Session, ref: str, *, open_only: bool = True, action: str = "changed") -> Ebr:
+    """An EBR by id, or an account's one open EBR (several open: listed and refused), for a write.
+
+    With `open_only` (the default) an EBR given by id that is no longer open is refused (exit 4), saying
+    it cannot be `action`; `open_only=False` returns it whatever its status."""
+    e = session.get(Ebr, ebr_row(session, ref).id)
+    if open_only and e.status not in rules.OPEN_STATUSES:
+        raise Conflict(f"ebr: #{e.id} is {e.status}; only an open (not-started or scheduled) EBR can be {action}.")
+    return e
 
 
 def _change(session: Session, e: Ebr, values: dict, *, actor: str) -> None:
@@ -62,14 +68,8 @@ def schedule(session: Session, *, account: str, on: str | None, name: str | None
     return e, [f"Created EBR #{e.id} '{e.name}' ({e.status}{', ' + iso(when) if when else ''})."]
 
 
-def _require_open(e: Ebr, action: str) -> None:
-    if e.status not in rules.OPEN_STATUSES:
-        raise Conflict(f"ebr: #{e.id} is {e.status}; only an open (not-started or scheduled) EBR can be {action}.")
-
-
 def reschedule(session: Session, *, ref: str, on: str, actor: str) -> tuple[Ebr, list[str]]:
-    e = find_ebr(session, ref)
-    _require_open(e, "rescheduled")
+    e = find_ebr(session, ref, action="rescheduled")
     new_date = parse_date(on, field="date")
     start_month = get_setting(session, "fiscal-year-start")
     if not rules.crosses_quarter(e.on_date, new_date, start_month):
@@ -96,8 +96,7 @@ def _successor(session: Session, e: Ebr, *, actor: str) -> tuple[Ebr, str]:
 def complete(session: Session, *, ref: str, outcome: str, on: str | None, notes: str | None, next_: bool,
              actor: str) -> tuple[Ebr, list[str]]:
     held = f.choice("outcome", outcome, rules.HELD_OUTCOMES)
-    e = find_ebr(session, ref)
-    _require_open(e, "completed")
+    e = find_ebr(session, ref, action="completed")
     when = parse_date(on, field="date") if on else (e.on_date or today())
     check_dates({"finish_date": when}, today=today())  # an EBR is held on or before tomorrow
     values = {"status": "completed", "outcome": held, "on_date": when}
@@ -112,8 +111,7 @@ def complete(session: Session, *, ref: str, outcome: str, on: str | None, notes:
 
 def call_off(session: Session, *, ref: str, how: str, next_: bool, actor: str) -> tuple[Ebr, list[str]]:
     """cancel: it was scheduled and then called off; decline: the customer does not want this one."""
-    e = find_ebr(session, ref)
-    _require_open(e, "cancelled" if how == "cancelled" else "declined")
+    e = find_ebr(session, ref, action="cancelled" if how == "cancelled" else "declined")
     if how == "cancelled" and e.status != "scheduled":
         raise Conflict(f"ebr: #{e.id} was never scheduled, so it cannot be cancelled; decline it instead.")
     _change(session, e, {"status": how, "outcome": how}, actor=actor)

@@ -13,15 +13,18 @@ import sqlalchemy as sa
 
 
 class UTCDateTime(sa.TypeDecorator):
-    """Timestamps stored in UTC and read back timezone-aware on both engines (as SQLModel's type does)."""
+    """Timestamps stored in UTC and read back timezone-aware on both engines; like SQLModel's type, a naive
+    datetime is refused (ValueError), never guessed to be UTC."""
 
     impl = sa.DateTime(timezone=True)
     cache_ok = True
 
     def process_bind_param(self, value, dialect):
-        if value is not None and value.utcoffset() is None:
-            value = value.replace(tzinfo=timezone.utc)
-        return value.astimezone(timezone.utc) if value is not None else None
+        if value is None:
+            return None
+        if value.utcoffset() is None:
+            raise ValueError("Datetime values must have timezone information (a naive datetime is refused).")
+        return value.astimezone(timezone.utc)
 
     def process_result_value(self, value, dialect):
         if value is not None and value.tzinfo is None:
