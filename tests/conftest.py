@@ -10,12 +10,15 @@ from __future__ import annotations
 import itertools
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from tests.pgserver import PgServer
 
@@ -23,6 +26,18 @@ ROOT = Path(__file__).resolve().parent.parent
 TODAY = "2026-11-24"
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 _counter = itertools.count()
+
+# Hypothesis profiles, registered once for every property test.  `dev` (the default) draws new random examples
+# each run and remembers failures in .hypothesis/; `ci` (selected by CI=true) is derandomised, so CI runs the
+# same examples every time.  CSTOOL_HYPOTHESIS_EXAMPLES sets the number of examples (120), CSTOOL_STRESS=1
+# turns CI's fixed seed off for a random sweep, HYPOTHESIS_PROFILE picks a profile by name.  A test keeps its
+# own @settings only for what differs from the profile (fewer examples for a slow body).
+_PROFILE = dict(max_examples=int(os.environ.get("CSTOOL_HYPOTHESIS_EXAMPLES", "120")), deadline=None,
+                suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+settings.register_profile("dev", **_PROFILE)
+settings.register_profile("ci", **_PROFILE, derandomize=True, database=None, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE")
+                      or ("ci" if IN_CI and os.environ.get("CSTOOL_STRESS") != "1" else "dev"))
 
 
 @pytest.fixture(autouse=True)
@@ -180,3 +195,46 @@ def other_store(request, store, tmp_path) -> str:
     if server is None:
         pytest.skip("a second database needs the throwaway server (CSTOOL_TEST_DATABASE_URL gives one database)")
     return server.create_database(f"o{os.getpid()}_{next(_counter)}", template=request.getfixturevalue("pg_template"))
+
+
+def copy_sqlite(source: str | Path, target: str | Path) -> str:
+    """A consistent copy of a SQLite store (the backup API: the -wal file's pages included), mode 0600."""
+    Path(target).unlink(missing_ok=True)
+    src, dst = sqlite3.connect(source), sqlite3.connect(target)
+    try:
+        src.backup(dst)
+    finally:
+        src.close()
+        dst.close()
+    os.chmod(target, 0o600)
+    return str(target)
+
+
+@pytest.fixture
+def store_copy(request, store, tmp_path):
+    """`with store_copy() as url:` a new store on the same engine holding exactly what `store` holds now,
+    removed afterwards: each Hypothesis example gets its own store, never one shared with the others."""
+
+    @contextmanager
+    def copy():
+        n = next(_counter)
+        if not store.startswith("postgresql"):
+            target = tmp_path / f"example-{n}.db"
+            try:
+                yield copy_sqlite(store, target)
+            finally:
+                for suffix in ("", "-wal", "-shm"):
+                    Path(f"{target}{suffix}").unlink(missing_ok=True)
+            return
+        server = request.getfixturevalue("pg_server")
+        if server is None:
+            pytest.skip("a copy needs the throwaway server (CSTOOL_TEST_DATABASE_URL gives one database)")
+        name = f"x{os.getpid()}_{n}"
+        url = server.create_database(name, template=store.rsplit("/", 1)[1])
+        try:
+            yield url
+        finally:
+            with server.admin() as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    return copy

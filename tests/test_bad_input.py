@@ -3,10 +3,12 @@ and the store still passes its checks."""
 
 from __future__ import annotations
 
-import os
-
-from hypothesis import HealthCheck, given, settings
+import pytest
+from hypothesis import given
 from hypothesis import strategies as st
+
+from tests.conftest import Cli
+from tests.state import store_state
 
 EXIT_CODES = {0, 1, 2, 3, 4, 5}
 
@@ -65,27 +67,45 @@ TEMPLATES = [
 ]
 
 
-@settings(max_examples=int(os.environ.get("CSTOOL_HYPOTHESIS_EXAMPLES", "120")), deadline=None, derandomize=os.environ.get("CSTOOL_STRESS") != "1", suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                   HealthCheck.too_slow])
-@given(template=st.sampled_from(TEMPLATES), value=NASTY, i=st.integers(0, 10**6))
-def test_odd_values_never_crash(cli, template, value, i):
-    if not getattr(cli, "_based", False):
-        cli.ok("account", "add", "Base", "--csm", "Ann")
-        cli.ok("opportunity", "add", "Base", "--name", "Base deal", "--stage", "closed-won", "--close-date", "2026-10-01")
-        cli.ok("onboarding", "start", "Base", "--date", "2026-10-05")
-        cli.ok("pse", "create", "Base", "--opportunity", "Base deal", "--name", "Base work")
-        cli._based = True
+def _base(cli) -> None:
+    cli.ok("account", "add", "Base", "--csm", "Ann")
+    cli.ok("opportunity", "add", "Base", "--name", "Base deal", "--stage", "closed-won", "--close-date", "2026-10-01")
+    cli.ok("onboarding", "start", "Base", "--date", "2026-10-05")
+    cli.ok("pse", "create", "Base", "--opportunity", "Base deal", "--name", "Base work")
+
+
+def _odd_value(cli, template, value, i) -> None:
     argv = [part.replace("{v}", value).replace("{i}", str(i)) for part in template]
+    before = store_state(cli.store)
     r = cli(*argv)
     assert r.exit_code in EXIT_CODES, (argv, r.exit_code)
     text = r.stdout + r.stderr
     assert "Traceback" not in text and "internal error" not in text, (argv, text[-800:])
     if r.exit_code != 0:
         assert r.stderr.strip(), argv  # a refusal always says why
+        assert store_state(cli.store) == before, argv  # ... and changes nothing
 
 
+@given(template=st.sampled_from(TEMPLATES), value=NASTY, i=st.integers(0, 10**6))
+def test_odd_values_never_crash(cli, store_copy, template, value, i):
+    """Each example runs on its own copy of the based store, so no example sees another's writes."""
+    if not getattr(cli, "_based", False):
+        _base(cli)
+        cli._based = True
+    with store_copy() as db:
+        _odd_value(Cli(db), template, value, i)
+
+
+BARRAGE = ["", "x'); DROP TABLE account;--", "99999999999999999999", "2026-02-30", "x" * 5000]
+
+
+@pytest.mark.slow
 def test_store_still_passes_its_checks_after_the_barrage(cli):
-    test_odd_values_never_crash(cli)
+    """The other way round: every template with every odd value, one after another in one store, then its checks."""
+    _base(cli)
+    for i, template in enumerate(TEMPLATES):
+        for value in BARRAGE:
+            _odd_value(cli, template, value, i)
     assert all(c["ok"] for c in cli.json("db", "check"))
     r = cli("check")
     assert r.exit_code in (0, 1) and "Traceback" not in r.stderr

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import os
-
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
+from tests.conftest import copy_sqlite
 from tests.state import store_state
 
 GOOGLE = """BEGIN:VCALENDAR
@@ -177,16 +176,19 @@ def test_broken_calendars_are_refused_whole(cli, tmp_path):
     assert "would log 8" in dry.stderr and store_state(cli.store) == before
 
 
-@settings(max_examples=int(os.environ.get("CSTOOL_HYPOTHESIS_EXAMPLES", "120")), deadline=None,
-          derandomize=os.environ.get("CSTOOL_STRESS") != "1",
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+def _example_store(bare_cli, tmp) -> str:
+    """A fresh store for one example: a copy of a base store (one account, built once) made anew each time."""
+    tmp.mkdir(exist_ok=True)
+    base = tmp / "base.db"
+    if not base.exists():
+        bare_cli.ok("--db", str(base), "account", "add", "Acme", "--domain", "acme.com")
+    return copy_sqlite(base, tmp / "example.db")
+
+
 @given(data=st.data())
 def test_mangled_calendars_never_crash(bare_cli, tmp_path_factory, data):
     tmp = tmp_path_factory.getbasetemp() / "fuzz-ics"
-    tmp.mkdir(exist_ok=True)
-    db = str(tmp / "c.db")
-    if not os.path.exists(db):
-        bare_cli.ok("--db", db, "account", "add", "Acme", "--domain", "acme.com")
+    db = _example_store(bare_cli, tmp)
     raw = bytearray((GOOGLE if data.draw(st.booleans()) else OUTLOOK).encode())
     for _ in range(data.draw(st.integers(1, 8))):
         at = data.draw(st.integers(0, len(raw) - 1))
@@ -206,9 +208,6 @@ def test_mangled_calendars_never_crash(bare_cli, tmp_path_factory, data):
 PROPERTY = st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\r\n"), max_size=40)
 
 
-@settings(max_examples=int(os.environ.get("CSTOOL_HYPOTHESIS_EXAMPLES", "120")), deadline=None,
-          derandomize=os.environ.get("CSTOOL_STRESS") != "1",
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(dtstart=st.one_of(PROPERTY, st.datetimes().map(lambda d: d.strftime("%Y%m%dT%H%M%SZ")),
                          st.dates().map(lambda d: d.strftime("%Y%m%d"))),
        rrule=st.one_of(st.just(""), PROPERTY, st.sampled_from(["FREQ=DAILY;COUNT=3", "FREQ=WEEKLY;UNTIL=20261201T000000Z",
@@ -217,10 +216,7 @@ PROPERTY = st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklis
        attendee=st.one_of(PROPERTY, st.emails()), status=st.sampled_from(["", "CANCELLED", "CONFIRMED", "??"]))
 def test_generated_calendars_never_crash(bare_cli, tmp_path_factory, dtstart, rrule, tzid, attendee, status):
     tmp = tmp_path_factory.getbasetemp() / "gen-ics"
-    tmp.mkdir(exist_ok=True)
-    db = str(tmp / "g.db")
-    if not os.path.exists(db):
-        bare_cli.ok("--db", db, "account", "add", "Acme", "--domain", "acme.com")
+    db = _example_store(bare_cli, tmp)
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "BEGIN:VEVENT", "UID:x@y",
              f"DTSTART{';TZID=' + tzid if tzid else ''}:{dtstart}", f"ATTENDEE:mailto:{attendee}", "SUMMARY:s"]
     lines += [f"RRULE:{rrule}"] if rrule else []

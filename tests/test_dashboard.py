@@ -173,7 +173,7 @@ def test_awkward_names_draw(cli, tmp_path, name):
 
 # --- property: whatever people type, the page's structure does not change -------------------------------
 
-from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 PLACEHOLDERS = ("Zzacct", "Zzcsm", "Zzsa", "Zzpov", "Zzpse")
@@ -234,8 +234,7 @@ def template_data(tmp_path_factory):
     return json.dumps(data)
 
 
-@settings(max_examples=60, deadline=None, derandomize=True,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(max_examples=60)
 @given(names=st.tuples(*[NAMES] * len(PLACEHOLDERS)))
 def test_typed_names_never_change_the_page_structure(template_data, names):
     from cstool.dashboard import page
@@ -254,8 +253,7 @@ def test_typed_names_never_change_the_page_structure(template_data, names):
         assert name in shown or " ".join(name.split()) in shown
 
 
-@settings(max_examples=12, deadline=None, derandomize=True,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(max_examples=12)
 @given(name=NAMES)
 def test_typed_names_in_a_chart_stay_text(template_data, name):
     from cstool import charts

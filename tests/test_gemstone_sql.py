@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cstool.domain.gemstones import compute
@@ -17,7 +17,7 @@ INPUTS = st.tuples(
 )
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=30)
 @given(rows=st.lists(INPUTS, min_size=1, max_size=25))
 def test_sql_rank_matches_python(store, rows):
     from sqlalchemy import delete, insert, select

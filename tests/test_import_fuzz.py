@@ -6,17 +6,13 @@ never with a traceback, and a refused import leaves the store byte for byte as i
 
 from __future__ import annotations
 
-import os
-
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from cstool.services.importing.registry import KINDS
+from tests.conftest import copy_sqlite
 from tests.state import store_state
 
-EXAMPLES = int(os.environ.get("CSTOOL_HYPOTHESIS_EXAMPLES", "120"))
-SETTINGS = settings(max_examples=EXAMPLES, deadline=None, derandomize=os.environ.get("CSTOOL_STRESS") != "1",
-                    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 
 CELLS = st.one_of(
     st.sampled_from(["", " ", "Base", "base", "Base deal", "Base work", "Ann", "2026-10-05", "10/05/2026",
@@ -47,14 +43,16 @@ def csv_files(draw):
 
 
 def _based(cli, tmp_path):
-    db = str(tmp_path / "fuzz.db")
-    if not os.path.exists(db):
+    """A fresh store for one example: a copy of a based store (built once) made anew each time."""
+    base = tmp_path / "base.db"
+    if not base.exists():
+        db = str(base)
         cli.ok("--db", db, "account", "add", "Base", "--csm", "Ann", "--users", "800")
         cli.ok("--db", db, "opportunity", "add", "Base", "--name", "Base deal", "--stage", "closed-won",
                "--close-date", "2026-10-01")
         cli.ok("--db", db, "onboarding", "start", "Base", "--date", "2026-10-05")
         cli.ok("--db", db, "pse", "create", "Base", "--opportunity", "Base deal", "--name", "Base work")
-    return db
+    return copy_sqlite(base, tmp_path / "example.db")
 
 
 def _check(cli, db, kind, path):
@@ -68,7 +66,6 @@ def _check(cli, db, kind, path):
         assert store_state(db) == before, (kind, text[-400:])
 
 
-@SETTINGS
 @given(file=csv_files())
 def test_generated_files_of_every_kind(bare_cli, tmp_path_factory, file):
     tmp = tmp_path_factory.getbasetemp() / "fuzz-kinds"
@@ -89,7 +86,6 @@ GOOD = {
 }
 
 
-@SETTINGS
 @given(kind=st.sampled_from(sorted(GOOD)), data=st.data())
 def test_mutated_bytes_of_good_files(bare_cli, tmp_path_factory, kind, data):
     tmp = tmp_path_factory.getbasetemp() / "fuzz-bytes"

@@ -6,9 +6,10 @@ import mailbox
 import os
 from email.message import EmailMessage
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
+from tests.conftest import copy_sqlite
 from tests.state import store_state
 
 
@@ -139,16 +140,19 @@ def test_maildir_and_eml_files(cli, tmp_path):
     assert {a["subject"] for a in cli.json("activity", "list", "Acme")} == {"from maildir", "from eml"}
 
 
-@settings(max_examples=int(os.environ.get("CSTOOL_HYPOTHESIS_EXAMPLES", "120")), deadline=None,
-          derandomize=os.environ.get("CSTOOL_STRESS") != "1",
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+def _example_store(bare_cli, tmp) -> str:
+    """A fresh store for one example: a copy of a base store (one account, built once) made anew each time."""
+    tmp.mkdir(exist_ok=True)
+    base = tmp / "base.db"
+    if not base.exists():
+        bare_cli.ok("--db", str(base), "account", "add", "Acme", "--domain", "acme.com")
+    return copy_sqlite(base, tmp / "example.db")
+
+
 @given(data=st.data())
 def test_mangled_messages_never_crash(bare_cli, tmp_path_factory, data):
     tmp = tmp_path_factory.getbasetemp() / "fuzz-mail"
-    tmp.mkdir(exist_ok=True)
-    db = str(tmp / "m.db")
-    if not os.path.exists(db):
-        bare_cli.ok("--db", db, "account", "add", "Acme", "--domain", "acme.com")
+    db = _example_store(bare_cli, tmp)
     raw = bytearray(bytes(THREAD[data.draw(st.integers(0, len(THREAD) - 1))]))
     for _ in range(data.draw(st.integers(1, 8))):
         at = data.draw(st.integers(0, len(raw)))
@@ -168,18 +172,12 @@ def test_mangled_messages_never_crash(bare_cli, tmp_path_factory, data):
 HEADER_TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\r\n"), max_size=60)
 
 
-@settings(max_examples=int(os.environ.get("CSTOOL_HYPOTHESIS_EXAMPLES", "120")), deadline=None,
-          derandomize=os.environ.get("CSTOOL_STRESS") != "1",
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(frm=st.one_of(HEADER_TEXT, st.emails()), to=st.one_of(HEADER_TEXT, st.emails()),
        date=st.one_of(HEADER_TEXT, st.datetimes().map(lambda d: d.strftime("%a, %d %b %Y %H:%M:%S +0000"))),
        subject=HEADER_TEXT, mid=HEADER_TEXT, mbox=st.booleans())
 def test_generated_messages_never_crash(bare_cli, tmp_path_factory, frm, to, date, subject, mid, mbox):
     tmp = tmp_path_factory.getbasetemp() / "gen-mail"
-    tmp.mkdir(exist_ok=True)
-    db = str(tmp / "g.db")
-    if not os.path.exists(db):
-        bare_cli.ok("--db", db, "account", "add", "Acme", "--domain", "acme.com")
+    db = _example_store(bare_cli, tmp)
     raw = (f"From: {frm}\nTo: {to}\nDate: {date}\nSubject: {subject}\nMessage-ID: {mid}\n\nbody\n").encode(
         "utf-8", "surrogateescape")
     path = tmp / ("g.mbox" if mbox else "g.eml")
