@@ -1,4 +1,4 @@
-# The two commands a new engineer needs: `make demo` and `make test`.
+# The commands a new engineer needs: `make demo`, `make check` (the fast lane) and `make test` (everything, what CI runs).
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 DEVSTAMP := $(VENV)/.installed-dev
 DEMO_DB ?= demo/cstool-demo.db
 
-.PHONY: install dev demo test test-stress bench postgres browser clean
+.PHONY: install dev demo check test test-stress bench postgres browser clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,9 @@ browser:  ## make sure Debian's chromium is present (for the browser lane: the d
 	  { echo "installing the chromium package for the browser test lane"; \
 	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) || \
 	    echo "warning: could not install chromium; the browser lane will fail under CI=true"; }
+
+check: $(DEVSTAMP) postgres  ## the fast lane: every test not marked slow, on SQLite and PostgreSQL (under 90 s)
+	$(BIN)/python -m pytest -m "not slow"
 
 test: $(DEVSTAMP) postgres browser  ## run the whole suite (SQLite, PostgreSQL and browser lanes)
 	$(BIN)/python -m pytest

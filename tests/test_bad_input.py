@@ -86,6 +86,7 @@ def _odd_value(cli, template, value, i) -> None:
         assert store_state(cli.store) == before, argv  # ... and changes nothing
 
 
+@pytest.mark.slow
 @given(template=st.sampled_from(TEMPLATES), value=NASTY, i=st.integers(0, 10**6))
 def test_odd_values_never_crash(cli, store_copy, template, value, i):
     """Each example runs on its own copy of the based store, so no example sees another's writes."""

@@ -34,6 +34,8 @@ def _chromium_path() -> str | None:
     return None
 
 
+pytestmark = pytest.mark.slow  # the browser lane: `make test`, not `make check`
+
 @pytest.fixture(scope="session")
 def browser():
     path = _chromium_path()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -185,6 +186,7 @@ def _example_store(bare_cli, tmp) -> str:
     return copy_sqlite(base, tmp / "example.db")
 
 
+@pytest.mark.slow
 @given(data=st.data())
 def test_mangled_calendars_never_crash(bare_cli, tmp_path_factory, data):
     tmp = tmp_path_factory.getbasetemp() / "fuzz-ics"
@@ -208,6 +210,7 @@ def test_mangled_calendars_never_crash(bare_cli, tmp_path_factory, data):
 PROPERTY = st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\r\n"), max_size=40)
 
 
+@pytest.mark.slow
 @given(dtstart=st.one_of(PROPERTY, st.datetimes().map(lambda d: d.strftime("%Y%m%dT%H%M%SZ")),
                          st.dates().map(lambda d: d.strftime("%Y%m%d"))),
        rrule=st.one_of(st.just(""), PROPERTY, st.sampled_from(["FREQ=DAILY;COUNT=3", "FREQ=WEEKLY;UNTIL=20261201T000000Z",

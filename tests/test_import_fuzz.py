@@ -6,6 +6,7 @@ never with a traceback, and a refused import leaves the store byte for byte as i
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -66,6 +67,7 @@ def _check(cli, db, kind, path):
         assert store_state(db) == before, (kind, text[-400:])
 
 
+@pytest.mark.slow
 @given(file=csv_files())
 def test_generated_files_of_every_kind(bare_cli, tmp_path_factory, file):
     tmp = tmp_path_factory.getbasetemp() / "fuzz-kinds"
@@ -86,6 +88,7 @@ GOOD = {
 }
 
 
+@pytest.mark.slow
 @given(kind=st.sampled_from(sorted(GOOD)), data=st.data())
 def test_mutated_bytes_of_good_files(bare_cli, tmp_path_factory, kind, data):
     tmp = tmp_path_factory.getbasetemp() / "fuzz-bytes"

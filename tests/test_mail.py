@@ -6,6 +6,7 @@ import mailbox
 import os
 from email.message import EmailMessage
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -149,6 +150,7 @@ def _example_store(bare_cli, tmp) -> str:
     return copy_sqlite(base, tmp / "example.db")
 
 
+@pytest.mark.slow
 @given(data=st.data())
 def test_mangled_messages_never_crash(bare_cli, tmp_path_factory, data):
     tmp = tmp_path_factory.getbasetemp() / "fuzz-mail"
@@ -172,6 +174,7 @@ def test_mangled_messages_never_crash(bare_cli, tmp_path_factory, data):
 HEADER_TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\r\n"), max_size=60)
 
 
+@pytest.mark.slow
 @given(frm=st.one_of(HEADER_TEXT, st.emails()), to=st.one_of(HEADER_TEXT, st.emails()),
        date=st.one_of(HEADER_TEXT, st.datetimes().map(lambda d: d.strftime("%a, %d %b %Y %H:%M:%S +0000"))),
        subject=HEADER_TEXT, mid=HEADER_TEXT, mbox=st.booleans())

@@ -77,10 +77,13 @@ READS = [  # (argv, what its output must show: proof that the command ran to its
 ]
 
 
-def _read_store(tmp_path) -> str:
-    db = str(tmp_path / "r.db")
-    assert run_cstool("--db", db, "account", "add", "Acme", "--users", "900").returncode == 0
-    assert run_cstool("--db", db, "onboarding", "start", "Acme").returncode == 0
+@pytest.fixture(scope="module")
+def read_store(tmp_path_factory) -> str:
+    """One small store for every read probe (reads change nothing)."""
+    db = str(tmp_path_factory.mktemp("reads") / "r.db")
+    env = {"CSTOOL_TODAY": "2026-11-24", "CSTOOL_USER": "t"}
+    assert run_cstool("--db", db, "account", "add", "Acme", "--users", "900", env=env).returncode == 0
+    assert run_cstool("--db", db, "onboarding", "start", "Acme", env=env).returncode == 0
     return db
 
 
@@ -90,21 +93,21 @@ def _read_probe(db: str, args: list[str]) -> tuple[int, list[str], str, str]:
 
 
 @pytest.mark.parametrize("args,shows", READS, ids=[" ".join(a) for a, _ in READS])
-def test_reads_load_no_orm(args, shows, tmp_path):
+def test_reads_load_no_orm(args, shows, read_store):
     """The read path is Core statements: no SQLModel, pydantic, ORM or table models are imported."""
-    code, loaded, stdout, stderr = _read_probe(_read_store(tmp_path), args)
+    code, loaded, stdout, stderr = _read_probe(read_store, args)
     assert code == 0, (args, code, stderr)
     assert shows in stdout + stderr, (args, stdout[:300], stderr[:300])
     assert loaded == [], f"{args} imported {loaded}"
 
 
-def test_the_read_probe_sees_a_command_fail(tmp_path):
+def test_the_read_probe_sees_a_command_fail(read_store):
     """The probe is not fooled by a command that stops early: an unknown account or report is a failure."""
-    db = _read_store(tmp_path)
-    assert _read_probe(db, ["account", "show", "Nobody"])[0] == 3
-    assert _read_probe(db, ["report", "no-such-report"])[0] == 2
+    assert _read_probe(read_store, ["account", "show", "Nobody"])[0] == 3
+    assert _read_probe(read_store, ["report", "no-such-report"])[0] == 2
 
 
+@pytest.mark.slow
 def test_only_drawing_commands_load_the_charting_library(tmp_path):
     """The dashboard and --chart do load matplotlib (the probe sees it), and still no ORM."""
     db = str(tmp_path / "r.db")

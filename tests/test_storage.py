@@ -177,6 +177,7 @@ def test_older_revision_is_backed_up_then_migrated(bare_cli, tmp_path):
     c.close()
 
 
+@pytest.mark.slow
 def test_failed_migration_changes_nothing_and_keeps_bounded_backups(bare_cli, tmp_path, monkeypatch):
     db = tmp_path / "old.db"
     _store_at(db, "0001")

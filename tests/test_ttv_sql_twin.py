@@ -83,6 +83,7 @@ def _reference(truth: list[dict], q: FiscalQuarter, cohort: str, by: bool) -> di
     return {"groups": out, "left_out": [{"metric": m, "count": n, "reason": r} for (m, r), n in sorted(left.items())]}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_sql_counting_equals_the_domain_rule(cli, tmp_path, seed):
     truth = _random_store(cli, tmp_path, seed)
