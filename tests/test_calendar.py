@@ -1,4 +1,4 @@
-"""Calendars into the timeline (SPEC section 15), the way each big client writes them; today 2026-11-24."""
+"""Calendars into the timeline (docs/rules.md, "Mail and calendar into the timeline"), the way each big client writes them; today 2026-11-24."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""`cstool dashboard` and `report ttv --chart` (SPEC section 16), on both engines, without a browser.
+"""`cstool dashboard` and `report ttv --chart` (README, "Dashboard and charts"), on both engines, without a browser.
 
 The browser lane (tests/test_browser.py) opens the same pages in Chromium; here the page is read as
 HTML: every figure cell against the reports, the empty states, the options and the refusals.

@@ -1,4 +1,4 @@
-"""The fiscal calendar (SPEC section 2)."""
+"""The fiscal calendar (docs/rules.md, "Fiscal calendar")."""
 
 from __future__ import annotations
 

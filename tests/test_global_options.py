@@ -1,4 +1,4 @@
-"""Global options (--db, --actor, --debug) work before or after the command (SPEC section 1)."""
+"""Global options (--db, --actor, --debug) work before or after the command (README, "Commands")."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Two handbook rules (SPEC sections 4 and 9): CSM assignment starts before the close; GitLab admins for onboarding."""
+"""Two handbook rules (docs/rules.md, "Gemstones" and "Onboarding"): CSM assignment starts before the close; GitLab admins for onboarding."""
 
 from __future__ import annotations
 

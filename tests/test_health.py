@@ -1,4 +1,4 @@
-"""The health scorecard (SPEC section 14): each measure at each boundary, a score by hand, the CLI on both engines."""
+"""The health scorecard (docs/rules.md, "Health scorecard"): each measure at each boundary, a score by hand, the CLI on both engines."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Customer mail into the timeline (SPEC section 15): mbox, Maildir and .eml, through the real CLI, both engines."""
+"""Customer mail into the timeline (docs/rules.md, "Mail and calendar into the timeline"): mbox, Maildir and .eml, through the real CLI, both engines."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
-"""Moving in from a CRM (SPEC section 9): 1,000 accounts and their onboardings keep every number.
+"""Moving in from a CRM (README, "Moving in from a CRM"): 1,000 accounts and their onboardings keep every number.
 
-The TTV figures are computed here straight from the CSV rows by the SPEC's words, independently of
-cstool's own code, and compared with `report ttv` for two quarters.
+The TTV figures are computed here straight from the CSV rows by the words of docs/rules.md ("Time to Value"),
+independently of cstool's own code, and compared with `report ttv` for two quarters.
 """
 
 from __future__ import annotations
@@ -67,7 +67,7 @@ def _half_up(x: float) -> float:
 
 
 def _expected(onboardings, q_start: date, q_end: date) -> list[dict]:
-    """SPEC section 5, achieved cohort, by its words."""
+    """The achieved cohort (docs/rules.md, "Time to Value: TTE, TTFV, TTO"), by its words."""
     asof = min(q_end, TODAY)
     out = []
     for metric, (clock_key, reached_key) in {"tte": ("start", "engaged"), "ttfv": ("purchase", "value"),

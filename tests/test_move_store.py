@@ -1,4 +1,4 @@
-"""Moving a whole store (SPEC section 9): export --all / import --all, and db copy between engines.
+"""Moving a whole store (README, "Import, export, check" and "Moving to a team database"): export --all / import --all, and db copy between engines.
 
 Afterwards every table's export and every report's JSON are the same, byte for byte.
 """

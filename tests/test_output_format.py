@@ -1,4 +1,4 @@
-"""Output for people and for spreadsheets (SPEC section 1): readable tables, CSV that runs no formula,
+"""Output for people and for spreadsheets (README, "Commands"): readable tables, CSV that runs no formula,
 `export` raw for the round trip."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Success plans and Time to Purchase Intent (SPEC section 13), by hand; today 2026-11-24, February fiscal start.
+"""Success plans and Time to Purchase Intent (docs/rules.md, "Success plans and Time to Purchase Intent"), by hand; today 2026-11-24, February fiscal start.
 
 account  purchase (latest onboarding)  primary objective                TTPI
 A        2026-06-01                    green 2026-08-20                 80 (FY2027-Q3)

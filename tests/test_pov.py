@@ -1,4 +1,4 @@
-"""Proofs of Value through the real CLI (SPEC section 12), today 2026-11-24, February fiscal start."""
+"""Proofs of Value through the real CLI (docs/rules.md, "Proofs of Value"), today 2026-11-24, February fiscal start."""
 
 from __future__ import annotations
 

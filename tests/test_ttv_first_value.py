@@ -1,4 +1,4 @@
-"""First value after completion (SPEC section 5): completing does not stop the first-value clock.
+"""First value after completion (docs/rules.md, "Time to Value: TTE, TTFV, TTO"): completing does not stop the first-value clock.
 
 Every figure below is computed by hand; today is 2026-11-24, fiscal year from February:
 FY2026-Q1 = 2025-02-01..2025-04-30, Q2 = 2025-05-01..2025-07-31, Q3 = 2025-08-01..2025-10-31.
