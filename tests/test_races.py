@@ -1,4 +1,4 @@
-"""Write races with real processes, on both engines (SPEC section 10).
+"""Write races with real processes, on both engines (README, "Reliability").
 
 Each test starts several real `cstool` processes that run a command at the same instant (tests/racer.py)
 against one store: a SQLite file, or a database of the throwaway PostgreSQL server.  Where the rule
@@ -14,8 +14,11 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import ROOT, TODAY
 
+pytestmark = pytest.mark.slow  # real processes released at once: `make test`, not `make check`
 RACERS = 6
 
 
@@ -37,13 +40,17 @@ def race(store: str, commands: list[list[str]], tmp: Path) -> list[tuple[int, st
     return [(p.wait(timeout=300), p.stderr.read()) for p in procs]
 
 
-def one_winner(results: list[tuple[int, str]]) -> None:
+def one_winner(results: list[tuple[int, str]], losers_say: str) -> int:
+    """Exactly one command succeeded and every other was refused (exit 4) with the message that the winner's
+    change calls for (`losers_say`, a part of it); returns the winner's index in `results`."""
     codes = sorted(code for code, _ in results)
     assert codes == [0] + [4] * (len(results) - 1), results
     for code, err in results:
         if code == 4:
             assert err.startswith("error: ") and len(err.strip().splitlines()) <= 2, err
             assert "Traceback" not in err and "internal error" not in err
+            assert losers_say in err, (losers_say, err)
+    return next(i for i, (code, _) in enumerate(results) if code == 0)
 
 
 def all_succeed(results: list[tuple[int, str]]) -> None:
@@ -61,7 +68,7 @@ def _ebr(cli, date="2026-11-10"):
 
 def test_decline_with_next_by_id_makes_one_successor(cli, tmp_path):
     ebr = _ebr(cli)
-    one_winner(race(cli.store, [["ebr", "decline", str(ebr), "--next"]] * RACERS, tmp_path))
+    one_winner(race(cli.store, [["ebr", "decline", str(ebr), "--next"]] * RACERS, tmp_path), f"#{ebr} is declined;")
     ebrs = cli.json("ebr", "list", "--account", "Acme")
     assert [(e["status"], e["date"]) for e in ebrs] == [("declined", "2026-11-10"), ("scheduled", "2027-02-08")]
 
@@ -77,17 +84,26 @@ def test_complete_cancel_decline_and_reschedule_racing_on_one_ebr(cli, tmp_path)
         ["ebr", "decline", ebr, "--next"],
         ["ebr", "reschedule", ebr, "--date", "2027-03-01"],  # another quarter: declines it and adds one
     ]
-    one_winner(race(cli.store, commands, tmp_path))
+    results = race(cli.store, commands, tmp_path)
+    # what each move leaves: the original's status, and the date of the EBR scheduled after it (or None)
+    leaves = [("completed", "2027-02-08"), ("completed", None), ("cancelled", "2027-02-08"), ("cancelled", None),
+              ("declined", "2027-02-08"), ("declined", "2027-03-01")]
+    winner = one_winner(results, "")
+    status, successor = leaves[winner]
+    for code, err in results:
+        if code == 4:
+            assert f"#{ebr} is {status};" in err, (commands[winner], err)
     ebrs = cli.json("ebr", "list", "--account", "Acme")
-    assert ebrs[0]["id"] == int(ebr) and ebrs[0]["status"] in ("completed", "cancelled", "declined")
-    assert len(ebrs) <= 2  # the original and at most one successor or replacement
-    assert all(e["status"] == "scheduled" for e in ebrs[1:])
+    assert [(e["id"], e["status"]) for e in ebrs[:1]] == [(int(ebr), status)], commands[winner]
+    assert [(e["status"], e["date"]) for e in ebrs[1:]] == ([("scheduled", successor)] if successor else [])
 
 
 def test_every_closing_move_alone_with_next(cli, tmp_path):
     for move in (["complete", "--outcome", "partially-successful"], ["cancel"]):
         ebr = _ebr(cli, "2026-11-12")
-        one_winner(race(cli.store, [["ebr", move[0], str(ebr), *move[1:], "--next"]] * RACERS, tmp_path))
+        status = {"complete": "completed", "cancel": "cancelled"}[move[0]]
+        one_winner(race(cli.store, [["ebr", move[0], str(ebr), *move[1:], "--next"]] * RACERS, tmp_path),
+                   f"#{ebr} is {status};")
         successors = [e for e in cli.json("ebr", "list", "--account", "Acme")
                       if e["date"] == "2027-02-10" and e["status"] == "scheduled"]
         assert len(successors) == 1
@@ -96,7 +112,8 @@ def test_every_closing_move_alone_with_next(cli, tmp_path):
 
 def test_reschedule_across_quarters_replaces_once(cli, tmp_path):
     ebr = _ebr(cli)
-    one_winner(race(cli.store, [["ebr", "reschedule", str(ebr), "--date", "2027-02-15"]] * RACERS, tmp_path))
+    one_winner(race(cli.store, [["ebr", "reschedule", str(ebr), "--date", "2027-02-15"]] * RACERS, tmp_path),
+               f"#{ebr} is declined;")
     ebrs = cli.json("ebr", "list", "--account", "Acme")
     assert [(e["status"], e["replaces_id"]) for e in ebrs] == [("declined", None), ("scheduled", ebr)]
 
@@ -120,7 +137,7 @@ def test_link_auto_at_once_links_the_four_once(cli, tmp_path):
 def test_task_done_once(cli, tmp_path):
     cli.ok("account", "add", "Acme")
     task = cli.json("task", "add", "Acme", "Call back", "--due", "2026-11-30")["id"]
-    one_winner(race(cli.store, [["task", "done", str(task)]] * RACERS, tmp_path))
+    one_winner(race(cli.store, [["task", "done", str(task)]] * RACERS, tmp_path), f"#{task} was already done on {TODAY}")
     done = [h for h in cli.json("history", f"task:{task}") if h["field"] == "done_date"]
     assert len(done) == 1
 
@@ -135,7 +152,8 @@ def _account_with_purchase(cli):
 
 def test_onboarding_start_once(cli, tmp_path):
     _account_with_purchase(cli)
-    one_winner(race(cli.store, [["onboarding", "start", "Acme", "--date", "2026-11-02"]] * RACERS, tmp_path))
+    one_winner(race(cli.store, [["onboarding", "start", "Acme", "--date", "2026-11-02"]] * RACERS, tmp_path),
+               "Acme already has an open onboarding")
     assert len(cli.json("onboarding", "list", "--account", "Acme")) == 1
     assert len(cli.json("task", "list", "--account", "Acme")) == 13  # one playbook, not six
 
@@ -144,10 +162,10 @@ def test_onboarding_complete_and_hold_once(cli, tmp_path):
     _account_with_purchase(cli)
     cli.ok("onboarding", "start", "Acme", "--date", "2026-11-02")
     one_winner(race(cli.store, [["onboarding", "hold", "Acme", "--reason", "waiting on legal",
-                                 "--cause", "customer"]] * RACERS, tmp_path))
+                                 "--cause", "customer"]] * RACERS, tmp_path), "is already on hold (waiting on legal)")
     cli.ok("onboarding", "resume", "Acme")
     complete = ["onboarding", "complete", "Acme", "--survey-sent", "--survey-received", "--score", "4"]
-    one_winner(race(cli.store, [complete] * RACERS, tmp_path))
+    one_winner(race(cli.store, [complete] * RACERS, tmp_path), "Acme has no open onboarding; its latest")
     assert [o["status"] for o in cli.json("onboarding", "list", "--account", "Acme")] == ["completed"]
     statuses = [h["new"] for h in cli.json("history", "Acme") if h["field"] == "status"]
     assert statuses.count("completed") == 1 and statuses.count("on-hold") == 1
@@ -185,12 +203,13 @@ def _pse(cli):
 
 def test_pse_kickoff_log_hours_and_complete(cli, tmp_path):
     _pse(cli)
-    one_winner(race(cli.store, [["pse", "kickoff", "Migration", *READY]] * RACERS, tmp_path))
+    one_winner(race(cli.store, [["pse", "kickoff", "Migration", *READY]] * RACERS, tmp_path),
+               "only a backlog engagement is kicked off")
     all_succeed(race(cli.store, [["pse", "log-hours", "Migration", "1.25", "--date", "2026-11-20"]] * RACERS, tmp_path))
     shown = cli.json("pse", "show", "Migration")
     assert (shown["hours_consumed"], shown["remaining_hours"]) == (7.5, 32.5)  # 6 x 1.25, exact
     one_winner(race(cli.store, [["pse", "complete", "Migration", "--completed", "2026-11-23",
-                                 "--customer-signoff"]] * RACERS, tmp_path))
+                                 "--customer-signoff"]] * RACERS, tmp_path), "was already completed on 2026-11-23")
     assert cli.json("pse", "show", "Migration")["status"] == "completed"
 
 
