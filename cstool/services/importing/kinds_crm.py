@@ -89,8 +89,15 @@ def _write_accounts(ctx: Context, rows: list[Row]) -> None:
             created = create_pending_onboardings_bulk(ctx.session, actor=ctx.actor,
                                                       where=batch & (Account.gemstone_rank <= 4))
             ctx.result.onboardings_created += len(created)
+    csm_changes = []
     for r in changed:
-        update_existing(ctx, ACCOUNTS, Account, r, _account_values(r))
+        done = update_existing(ctx, ACCOUNTS, Account, r, _account_values(r))
+        if "csm" in done:
+            csm_changes.append((r.existing_id, *done["csm"]))
+    if csm_changes:  # as `account update --csm`: tasks follow the new CSM, "Assign a CSM" is done
+        from cstool.services.tasks import follow_account_csm_changes
+
+        follow_account_csm_changes(ctx.session, csm_changes, actor=ctx.actor)
     if changed:
         from cstool.services.gemstones import recalc_all
 
