@@ -179,3 +179,178 @@ def test_reassign_a_book(cli):
     assert [(h["old"], h["new"]) for h in cli.json("history", f"task:{b1}") if h["field"] == "owner"] == [("Ann", "Cy")]
     assert cli("task", "reassign", "--from", "Cy", "--to", "cy").exit_code == 1
     assert cli("task", "reassign", "--from", "Cy", "--to", "Dee", "--account", "Nope").exit_code == 3
+
+
+# --- tasks follow the work (SPEC section 8) ------------------------------------------------------------------
+
+
+def _owners(cli, account):
+    return {t["title"]: (t["owner"], t["status"]) for t in _tasks(cli, "--all", "--account", account)}
+
+
+def test_an_account_csm_change_moves_its_open_tasks_and_closes_assign_a_csm(cli):
+    cli.ok("config", "set", "csm-manager", "Maria")
+    cli.ok("account", "add", "Acme", "--users", "700")  # ruby, no CSM
+    cli.ok("opportunity", "add", "Acme", "--name", "Deal", "--stage", "negotiating", "--type", "new")
+    intro = cli.json("task", "add", "Acme", "Intro", "--due", "2026-11-30")
+    assert intro["owner"] == "Maria"  # held by the CSM manager while there is no CSM
+    cli.ok("task", "add", "Acme", "Bob's", "--due", "2026-11-30", "--owner", "Bob")
+    r = cli.ok("account", "update", "Acme", "--csm", "Ann")
+    assert "'Assign a CSM' is done: Ann is the CSM." in r.stderr
+    assert "Acme: 1 open task of no CSM moved to Ann." in r.stderr
+    (assign,) = [t for t in _tasks(cli, "--all") if t["title"] == "Assign a CSM"]
+    assert (assign["status"], assign["done_date"], assign["closed_reason"], assign["owner"]) == (
+        "done", "2026-11-24", "Ann is the CSM", "Maria")
+    assert _owners(cli, "Acme") == {"Assign a CSM": ("Maria", "done"), "Intro": ("Ann", "open"),
+                                    "Bob's": ("Bob", "open")}
+    cli.ok("onboarding", "start", "Acme", "--date", "2026-11-24")
+    assert len([t for t in _tasks(cli, "--csm", "ann")]) == 14  # 13 playbook + Intro
+    cli.ok("task", "done", str(intro["id"]))
+    r = cli.ok("account", "update", "Acme", "--csm", "Cy")
+    assert "Acme: 13 open tasks of Ann moved to Cy." in r.stderr
+    owners = _owners(cli, "Acme")
+    assert owners["Intro"] == ("Ann", "done") and owners["Bob's"] == ("Bob", "open")  # closed and others' stay
+    assert {o for title, o in owners.items() if title not in ("Intro", "Bob's", "Assign a CSM")} == {("Cy", "open")}
+    moves = [(h["old"], h["new"]) for h in cli.json("history", "Acme") if h["entity"] == "task" and h["field"] == "owner"]
+    assert moves == [("Maria", "Ann")] + [("Ann", "Cy")] * 13
+    r = cli.ok("account", "update", "Acme", "--csm", "")  # cleared: the CSM manager holds them again
+    assert "Acme: 13 open tasks of Cy moved to Maria." in r.stderr
+
+
+def test_an_onboarding_csm_change_moves_its_open_playbook_tasks(cli):
+    cli.ok("account", "add", "Beta", "--csm", "Ann")
+    cli.ok("onboarding", "start", "Beta", "--date", "2026-11-24", "--purchase-date", "2026-11-01")
+    hand = cli.json("task", "add", "Beta", "Hand-made", "--due", "2026-11-30")  # Ann's, not a playbook task
+    kickoff = next(t for t in _tasks(cli) if t["title"] == "Kickoff call")
+    cli.ok("task", "update", str(kickoff["id"]), "--owner", "Bob")
+    welcome = next(t for t in _tasks(cli) if t["title"] == "Welcome the customer on board")
+    cli.ok("task", "done", str(welcome["id"]))
+    r = cli.ok("onboarding", "update", "Beta", "--csm", "Dee")
+    assert "open playbook tasks of Ann moved to Dee" in r.stderr
+    owners = _owners(cli, "Beta")
+    assert owners.pop("Hand-made") == ("Ann", "open") and owners.pop("Kickoff call") == ("Bob", "open")
+    assert owners.pop("Welcome the customer on board") == ("Ann", "done")
+    assert set(owners.values()) == {("Dee", "open")} and len(owners) == 11
+    assert [(h["old"], h["new"]) for h in cli.json("history", f"task:{hand['id']}") if h["field"] == "owner"] == []
+
+
+# --- completion ends the onboarding phase (SPEC section 5) ---------------------------------------------------
+
+
+ONBOARDING_PHASE = ["Welcome the customer on board", "Personal introduction call", "Installation follow-up",
+                    "Kickoff call", "Education session", "Success plan agreed", "First cadence call"]
+LIFECYCLE = ["Discovery", "90-day check-in", "Six-month outlook", "Renewal check-in (10 months)",
+             "Renewal check-in (11 months)", "Renewal check-in (12 months)"]
+
+
+def _statuses(cli, account):
+    return {t["title"]: (t["status"], t["closed_reason"]) for t in _tasks(cli, "--all", "--account", account)}
+
+
+def test_completing_moves_the_account_to_adoption_and_skips_the_onboarding_phase(cli):
+    cli.ok("account", "add", "Acme", "--csm", "Ann")
+    cli.ok("onboarding", "start", "Acme", "--date", "2026-11-10", "--purchase-date", "2026-11-01")
+    # recorded 11-24: welcome 11-10, intro 11-12..15 and installation 11-17..20 had passed; kickoff (11-24) had not
+    before = _statuses(cli, "Acme")
+    assert [t for t, s in before.items() if s[0] == "skipped"] == ONBOARDING_PHASE[:3]
+    kickoff = next(t for t in _tasks(cli) if t["title"] == "Kickoff call")
+    cli.ok("task", "done", str(kickoff["id"]))
+    r = cli.ok("onboarding", "complete", "Acme", "--survey-sent", "--no-survey-received", "--score", "4")
+    assert "Acme moves on to adoption." in r.stderr and "3 open onboarding-phase tasks skipped" in r.stderr
+    after = _statuses(cli, "Acme")
+    assert after["Kickoff call"] == ("done", None)
+    assert [after[t] for t in ONBOARDING_PHASE[4:]] == [("skipped", "onboarding completed")] * 3
+    assert [after[t] for t in LIFECYCLE] == [("open", None)] * 6
+    assert [t["title"] for t in _tasks(cli, "--account", "Acme")] == LIFECYCLE
+    assert cli.json("account", "show", "Acme")["lifecycle_stage"] == "adoption"
+    stage = [(h["old"], h["new"]) for h in cli.json("history", "Acme") if h["field"] == "lifecycle_stage"]
+    assert stage == [(None, "adoption")]
+
+
+def test_completing_keeps_a_stage_past_onboarding(cli):
+    cli.ok("account", "add", "Acme", "--csm", "Ann", "--stage", "expansion")
+    cli.ok("account", "add", "Beta", "--csm", "Ann", "--stage", "onboarding")
+    for name in ("Acme", "Beta"):
+        cli.ok("onboarding", "start", name, "--date", "2026-11-20", "--purchase-date", "2026-11-01")
+        cli.ok("onboarding", "complete", name, "--no-survey-sent", "--no-survey-received", "--score", "3")
+    assert cli.json("account", "show", "Acme")["lifecycle_stage"] == "expansion"
+    assert cli.json("account", "show", "Beta")["lifecycle_stage"] == "adoption"
+
+
+def test_import_of_a_completed_onboarding_does_what_complete_does(cli, tmp_path):
+    cli.ok("account", "add", "Acme", "--csm", "Ann")
+    cli.ok("onboarding", "start", "Acme", "--date", "2026-11-20", "--purchase-date", "2026-11-01")
+    path = tmp_path / "onboardings.csv"
+    path.write_text("Account Name,Status,Start Date,Completed Date,Survey Sent,Survey Received,Score\n"
+                    "Acme,Completed,2026-11-20,2026-11-24,yes,no,4\n")
+    cli.ok("import", "onboardings", str(path), "--update")
+    after = _statuses(cli, "Acme")
+    # welcome (11-20) was skipped at the start, the six other onboarding-phase steps at the completion
+    assert [after[t] for t in ONBOARDING_PHASE] == [("skipped", "window passed before the start was recorded")] + [
+        ("skipped", "onboarding completed")] * 6
+    assert [after[t][0] for t in LIFECYCLE] == ["open"] * 6
+    assert cli.json("account", "show", "Acme")["lifecycle_stage"] == "adoption"
+
+
+# --- a back-dated start (SPEC section 8) -----------------------------------------------------------------------
+
+
+def test_a_back_dated_start_creates_passed_steps_skipped(cli):
+    cli.ok("account", "add", "Acme", "--csm", "Ann")
+    r = cli.ok("onboarding", "start", "Acme", "--date", "2026-08-01", "--purchase-date", "2026-07-15")
+    # recorded 11-24: every step up to the 90-day check-in (10-30) had passed; outlook 2027-02-01 and the renewal
+    # check-ins (2027-06-01, 07-01, 08-01) are open
+    assert "13 playbook tasks created, 9 of them skipped (window passed before the start was recorded)" in r.stderr
+    statuses = _statuses(cli, "Acme")
+    assert [t for t, s in statuses.items() if s[0] == "open"] == LIFECYCLE[2:]
+    assert {s for t, s in statuses.items() if t not in LIFECYCLE[2:]} == {
+        ("skipped", "window passed before the start was recorded")}
+    assert [t["due_date"] for t in _tasks(cli, "--due", "7d")] == []  # nothing floods the morning list
+
+
+def test_a_window_still_open_today_stays_open(cli):
+    cli.ok("account", "add", "Acme", "--csm", "Ann")
+    cli.ok("onboarding", "start", "Acme", "--date", "2026-11-19", "--purchase-date", "2026-11-01")
+    # welcome 11-19 passed; the introduction's window 11-21..11-24 ends today: open (and due, not overdue)
+    statuses = _statuses(cli, "Acme")
+    assert statuses["Welcome the customer on board"][0] == "skipped"
+    assert statuses["Personal introduction call"] == ("open", None)
+    (intro,) = [t for t in _tasks(cli, "--due") if t["title"] == "Personal introduction call"]
+    assert intro["overdue"] is False
+    assert [h["field"] for h in cli.json("history", f"task:{intro['id']}")] == ["(created)"]
+
+
+# --- import and export carry the new fields ---------------------------------------------------------------------
+
+
+def test_import_tasks_with_cta_fields_and_the_export_round_trip(cli, other_store, tmp_path):
+    from tests.conftest import Cli
+
+    cli.ok("account", "add", "Acme", "--csm", "Ann")
+    path = tmp_path / "tasks.csv"
+    path.write_text("Account Name,Subject,Due Date,Completed Date,Status,Priority,Type,Reason,Source,Snooze Until\n"
+                    "Acme,Renewal risk,2026-11-30,,,High,risk,health red (score 35),rule:health-red,2026-11-27\n"
+                    "Acme,Old call,2026-11-01,2026-11-02,,,,,,\n"
+                    "Acme,Dropped,2026-11-01,,Deferred,low,,,,\n")
+    cli.ok("import", "tasks", str(path))
+    got = [(t["title"], t["status"], t["priority"], t["type"], t["reason"], t["source"], t["snooze_date"], t["owner"])
+           for t in _tasks(cli, "--all")]
+    assert got == [("Renewal risk", "open", "high", "risk", "health red (score 35)", "rule:health-red", "2026-11-27",
+                    "Ann"),
+                   ("Old call", "done", "medium", "activity", None, "manual", None, "Ann"),
+                   ("Dropped", "skipped", "low", "activity", None, "manual", None, "Ann")]
+    bad = tmp_path / "bad.csv"
+    bad.write_text("Account Name,Subject,Due Date,Completed Date,Status,Priority,Source\n"
+                   "Acme,a,2026-11-30,2026-11-02,open,,\n"
+                   "Acme,b,2026-11-30,,,urgent,\n"
+                   "Acme,c,2026-11-30,,,,robot\n")
+    r = cli("import", "tasks", str(bad))
+    assert r.exit_code == 1
+    assert "done_date" in r.stderr and "priority" in r.stderr and "source" in r.stderr
+    assert len(_tasks(cli, "--all")) == 3
+    exported = tmp_path / "task.csv"
+    exported.write_text(cli.ok("export", "task").stdout)
+    other = Cli(other_store)
+    other.ok("account", "add", "Acme", "--csm", "Ann")
+    other.ok("import", "task", str(exported))
+    assert other.json("export", "task") == cli.json("export", "task")

@@ -67,6 +67,10 @@ def _resolve_onboardings(ctx: Context, rows: list[Row]) -> list[Row]:
         elif current is not None and is_open:
             ctx.error(r.line, "a second open onboarding for this account in the file")
             continue
+        elif (current is not None and ctx.update and current.id not in claimed and current.start_date is not None
+              and current.start_date == r.values.get("start_date")):
+            claimed.add(current.id)  # the open onboarding that started that day, completed in the file
+            r.existing_id = current.id
         out.append(r)
     return out
 

@@ -1,4 +1,4 @@
-"""Import kinds: activities (the timeline, with the first-engaged rule) and tasks."""
+"""Import kinds: activities (the timeline, with the first-engaged rule) and tasks (with their CTA fields)."""
 
 from __future__ import annotations
 
@@ -71,7 +71,7 @@ ACTIVITIES = Kind(
 
 def _resolve_tasks(ctx: Context, rows: list[Row]) -> list[Row]:
     """As `task add`: the owner defaults to the account's CSM (else the CSM manager); a done date means done."""
-    from cstool.services.timeline import default_owners
+    from cstool.services.tasks import default_owners
 
     rows = resolve_accounts(ctx, rows)
     owners = default_owners(ctx.session, {r.account_id for r in rows if not r.values.get("owner")})
