@@ -137,7 +137,7 @@ def test_onboarding_start_once(cli, tmp_path):
     _account_with_purchase(cli)
     one_winner(race(cli.store, [["onboarding", "start", "Acme", "--date", "2026-11-02"]] * RACERS, tmp_path))
     assert len(cli.json("onboarding", "list", "--account", "Acme")) == 1
-    assert len(cli.json("task", "list", "--account", "Acme")) == 13  # one playbook, not six
+    assert len(cli.json("task", "list", "--account", "Acme", "--all")) == 13  # one playbook, not six
 
 
 def test_onboarding_complete_and_hold_once(cli, tmp_path):

@@ -354,3 +354,18 @@ def test_import_tasks_with_cta_fields_and_the_export_round_trip(cli, other_store
     other.ok("account", "add", "Acme", "--csm", "Ann")
     other.ok("import", "task", str(exported))
     assert other.json("export", "task") == cli.json("export", "task")
+
+
+# --- races (real processes; tests/test_races.py has the harness) -------------------------------------------------
+
+
+def test_overlapping_task_done_from_two_processes_closes_each_task_once(cli, tmp_path):
+    """`task done A B` and `task done B C` at the same instant: all-or-nothing means exactly one of them wins."""
+    from tests.test_races import one_winner, race
+
+    _acme(cli)
+    a, b, c = (str(cli.json("task", "add", "Acme", f"t{i}", "--due", "2026-11-30")["id"]) for i in range(3))
+    one_winner(race(cli.store, [["task", "done", a, b], ["task", "done", b, c]], tmp_path))
+    status = {str(t["id"]): t["status"] for t in _tasks(cli, "--all")}
+    assert status[b] == "done" and sorted([status[a], status[c]]) == ["done", "open"]
+    assert len([h for h in cli.json("history", f"task:{b}") if h["field"] == "status"]) == 1
