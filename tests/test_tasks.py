@@ -67,6 +67,8 @@ def test_done_several_at_once_all_or_nothing(cli):
     assert r.exit_code == 3 and "999" in r.stderr
     r = cli("task", "done", ids[0], "x1")
     assert r.exit_code == 1 and "id: 'x1'" in r.stderr
+    r = cli("task", "done", ids[0], "--date", "2026-11-26")  # after tomorrow
+    assert r.exit_code == 1 and r.stderr.startswith("error: date: '2026-11-26'")
     assert [t["status"] for t in _tasks(cli)] == ["open"] * 3  # nothing changed
     done = cli.json("task", "done", ids[0], ids[1], "--date", "2026-11-23")
     assert [(d["id"], d["status"], d["done_date"]) for d in done] == [(int(ids[0]), "done", "2026-11-23"),

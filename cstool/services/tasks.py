@@ -16,7 +16,7 @@ one-record command calls with one and `import` calls with many:
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date
+from datetime import date, timedelta
 from typing import Iterable
 
 from sqlalchemy import delete, insert, select, update
@@ -26,7 +26,7 @@ from cstool.clock import now, today
 from cstool.domain import fields as f
 from cstool.domain import tasks as rules
 from cstool.domain.dates import parse_date
-from cstool.domain.onboarding import ONBOARDING_PHASE_STEPS, check_dates, playbook_tasks
+from cstool.domain.onboarding import ONBOARDING_PHASE_STEPS, playbook_tasks
 from cstool.errors import Conflict, InvalidValue, NotFound
 from cstool.services.history import bulk_rows, record_changes, record_created
 from cstool.services.lookup import account_names, as_id, find_account, name_like, same_name
@@ -165,7 +165,9 @@ def close_tasks(session: Session, *, task_ids: list[str], status: str, actor: st
     when = None
     if status == "done":
         when = parse_date(on, field="date", today=today()) if on else today()
-        check_dates({"finish_date": when}, today=today())  # not in the future beyond tomorrow
+        if when > today() + timedelta(days=1):
+            raise InvalidValue("date", on, f"a task is done by tomorrow at the latest "
+                                           f"({(today() + timedelta(days=1)).isoformat()})")
     why = f.text("reason", reason, max_len=rules.MAX_REASON, required=status == "skipped") if reason is not None else None
     if status == "skipped" and why is None:
         raise InvalidValue("reason", "", "say why the task is skipped (--reason TEXT)")
