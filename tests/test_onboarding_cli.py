@@ -17,7 +17,10 @@ def test_start_sets_fields_and_second_start_is_a_conflict(cli):
     r = cli("onboarding", "start", "Acme")
     assert r.exit_code == 4 and "one open onboarding per account" in r.stderr
     assert len(cli.json("onboarding", "list")) == 1
-    assert len(cli.json("task", "list", "--account", "Acme")) == 13
+    # started 2026-10-01, recorded 2026-11-24: the seven steps whose window ended by 11-15 (first cadence call,
+    # day 45) are skipped, discovery (day 60, 11-30) onwards are open
+    assert len(cli.json("task", "list", "--account", "Acme")) == 6
+    assert len(cli.json("task", "list", "--account", "Acme", "--all")) == 13
 
 
 def test_start_an_existing_not_started_record(cli):
@@ -78,10 +81,26 @@ def test_milestone_date_rules(cli):
 
 
 def test_changing_the_start_moves_open_playbook_tasks(cli):
-    _started(cli, start="2026-10-01")
-    cli.ok("onboarding", "update", "Acme", "--date", "2026-10-11")
+    _started(cli, start="2026-11-20")  # today 11-24: only the welcome (11-20) has passed
+    cli.ok("onboarding", "update", "Acme", "--date", "2026-11-23")
     tasks = {t["title"]: t for t in cli.json("onboarding", "show", "Acme")["tasks"]}
-    assert tasks["Kickoff call"]["due_date"] == "2026-10-25"
+    assert (tasks["Kickoff call"]["due_date"], tasks["Kickoff call"]["status"]) == ("2026-12-07", "open")
+    assert tasks["Education session"]["window_end_date"] == "2026-12-23"  # day 30
+
+
+def test_correcting_a_back_dated_start_reopens_what_is_no_longer_late(cli):
+    _started(cli, start="2026-10-01")  # recorded 11-24: kickoff (10-15) skipped as its window passed
+    tasks = {t["title"]: t for t in cli.json("onboarding", "show", "Acme")["tasks"]}
+    assert tasks["Kickoff call"]["status"] == "skipped"
+    cli.ok("onboarding", "update", "Acme", "--date", "2026-10-11")  # kickoff 10-25: still passed, still skipped
+    tasks = {t["title"]: t for t in cli.json("onboarding", "show", "Acme")["tasks"]}
+    assert (tasks["Kickoff call"]["due_date"], tasks["Kickoff call"]["status"]) == ("2026-10-25", "skipped")
+    cli.ok("onboarding", "update", "Acme", "--date", "2026-11-12")  # kickoff 11-26, first cadence call 12-27: open
+    tasks = {t["title"]: t for t in cli.json("onboarding", "show", "Acme")["tasks"]}
+    assert [(t["title"], t["status"]) for t in tasks.values() if t["status"] != "open"] == [
+        ("Welcome the customer on board", "skipped"), ("Personal introduction call", "skipped"),
+        ("Installation follow-up", "skipped")]  # 11-12, 11-17 (window 11-14..17), 11-22 (11-19..22)
+    assert (tasks["Kickoff call"]["due_date"], tasks["Kickoff call"]["closed_reason"]) == ("2026-11-26", None)
 
 
 def test_activities_set_first_engaged_only_for_calls_and_meetings_on_or_after_start(cli):
@@ -162,14 +181,17 @@ def test_tasks(cli):
     cli.ok("account", "add", "Other", "--csm", "Bob")
     t = cli.json("task", "add", "Other", "Send the QBR deck", "--due", "2026-11-26")
     assert (t["owner"], t["due_date"], t["onboarding_id"]) == ("Bob", "2026-11-26", None)
+    cli.ok("task", "add", "Other", "Chase the signature", "--due", "2026-11-21")
     week = cli.json("task", "list", "--due", "7d")
-    # Acme started 11-20: welcome 11-20, intro 11-22..25, installation 11-27..30 (all due by 12-01), plus Other's
-    assert [x["title"] for x in week] == ["Welcome the customer on board", "Personal introduction call",
+    # Acme started 11-20 (recorded 11-24, so the welcome of 11-20 is skipped): intro 11-22..25, installation
+    # 11-27..30 (both due by 12-01), plus Other's two
+    assert [x["title"] for x in week] == ["Chase the signature", "Personal introduction call",
                                           "Send the QBR deck", "Installation follow-up"]
     assert [x["overdue"] for x in week] == [True, False, False, False]
-    assert [x["title"] for x in cli.json("task", "list", "--due")] == ["Welcome the customer on board",
+    assert [x["title"] for x in cli.json("task", "list", "--due")] == ["Chase the signature",
                                                                       "Personal introduction call"]
-    assert [x["title"] for x in cli.json("task", "list", "--due", "7d", "--csm", "bob")] == ["Send the QBR deck"]
+    assert [x["title"] for x in cli.json("task", "list", "--due", "7d", "--csm", "bob")] == [
+        "Chase the signature", "Send the QBR deck"]
     cli.ok("task", "done", str(week[0]["id"]))
     assert cli("task", "done", str(week[0]["id"])).exit_code == 4
     assert cli("task", "done", "99999").exit_code == 3

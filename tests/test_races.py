@@ -155,7 +155,7 @@ def test_onboarding_start_once(cli, tmp_path):
     one_winner(race(cli.store, [["onboarding", "start", "Acme", "--date", "2026-11-02"]] * RACERS, tmp_path),
                "Acme already has an open onboarding")
     assert len(cli.json("onboarding", "list", "--account", "Acme")) == 1
-    assert len(cli.json("task", "list", "--account", "Acme")) == 13  # one playbook, not six
+    assert len(cli.json("task", "list", "--account", "Acme", "--all")) == 13  # one playbook, not six
 
 
 def test_onboarding_complete_and_hold_once(cli, tmp_path):

@@ -37,7 +37,7 @@ def list_(
 
 Ref = Annotated[str, typer.Argument(help="Account name (its open onboarding) or onboarding id.")]
 OnDate = Annotated[str | None, typer.Option("--date", help="Date (default today).")]
-SHOW_NESTED = {"tasks": ["id", "title", "due_date", "window_end_date", "done_date", "owner"],
+SHOW_NESTED = {"tasks": ["id", "title", "due_date", "window_end_date", "owner", "status", "done_date"],
                "usage": ["date", "licenses", "active", "active_pct"], "team": ["role", "name"]}
 
 

@@ -10,6 +10,7 @@ from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
 
+from cstool.domain.tasks import PLAYBOOK_TYPE, SOURCE_PLAYBOOK
 from cstool.errors import InvalidValue, RuleViolation
 
 STATUSES = ("not-started", "scheduled", "in-progress", "on-hold", "completed")
@@ -126,6 +127,12 @@ PLAYBOOK: tuple[Step, ...] = (
 )
 
 
+# The steps of the onboarding phase: completing the onboarding skips the ones still open (SPEC section 5);
+# the account-lifecycle steps after them (discovery, check-in, outlook, renewal check-ins) stay.
+ONBOARDING_PHASE_STEPS = ("welcome", "personal-introduction", "installation-follow-up", "kickoff-call",
+                          "education", "success-plan", "first-cadence-call")
+
+
 def playbook_tasks(start: date) -> list[dict]:
     """The playbook's tasks for an onboarding starting on `start` (calendar months clamp to month end)."""
     return [
@@ -134,6 +141,8 @@ def playbook_tasks(start: date) -> list[dict]:
             "title": step.title,
             "due_date": start + step.due,
             "window_end_date": start + step.window_end if step.window_end else None,
+            "type": PLAYBOOK_TYPE,
+            "source": SOURCE_PLAYBOOK,
         }
         for step in PLAYBOOK
     ]

@@ -75,7 +75,7 @@ def show_account(conn, *, ref: str) -> dict:
     (card,) = cards(conn, account_ids=[aid])
     record["health_score"], record["health_colour"] = card["score"], card["colour"]
     record["tasks"] = [task_record(x, account.name) for x in conn.execute(
-        select(t.task).where(k.account_id == aid, k.done_date.is_(None)).order_by(k.due_date, k.id).limit(5))]
+        select(t.task).where(k.account_id == aid, k.status == "open").order_by(k.due_date, k.id).limit(5))]
     return record
 
 

@@ -197,14 +197,14 @@ def onboarding_report(session, *, today: date | None = None) -> dict:
     if ids:
         first_due = (
             select(Task.onboarding_id, func.min(Task.due_date).label("due"))
-            .where(Task.onboarding_id.in_(ids), Task.done_date.is_(None))
+            .where(Task.onboarding_id.in_(ids), Task.status == "open")
             .group_by(Task.onboarding_id)
             .subquery()
         )
         for oid, title, due in session.execute(
             select(Task.onboarding_id, Task.title, Task.due_date)
             .join(first_due, and_(first_due.c.onboarding_id == Task.onboarding_id, first_due.c.due == Task.due_date))
-            .where(Task.done_date.is_(None))
+            .where(Task.status == "open")
             .order_by(Task.id.desc())
         ).all():
             next_tasks[oid] = (title, due)

@@ -66,22 +66,11 @@ def update_account(
                    changes=changes)
     if GEMSTONE_INPUTS & changes.keys():
         apply_gemstone(session, account, actor=actor, events=events)
-    if "csm" in changes and account.csm:
-        _close_assign_csm_tasks(session, account, actor=actor, events=events)
+    if "csm" in changes:
+        from cstool.services.tasks import follow_account_csm_changes
+
+        events += follow_account_csm_changes(session, [(account.id, *changes["csm"])], actor=actor)
     return account, events
-
-
-def _close_assign_csm_tasks(session: Session, account: Account, *, actor: str, events: list[str]) -> None:
-    """Once a CSM is set, the 'Assign a CSM' task is done by itself."""
-    from cstool.clock import today
-    from cstool.storage.models import Task
-
-    for task in session.scalars(select(Task).where(Task.account_id == account.id, Task.kind == "assign-csm",
-                                                   Task.done_date.is_(None))):
-        record_changes(session, actor=actor, entity="task", entity_id=task.id, account_id=account.id,
-                       changes={"done_date": (None, today())})
-        task.done_date = today()
-        events.append(f"Task #{task.id} 'Assign a CSM' is done: {account.csm} is the CSM.")
 
 
 def archive_account(session: Session, *, ref: str, actor: str, restore: bool = False) -> Account:

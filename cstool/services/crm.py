@@ -108,14 +108,14 @@ def _assign_csm_task(session: Session, acc, opp, *, old_stage: str | None, actor
     if projected is None:
         return
     pending = session.scalars(select(Task).where(Task.account_id == acc.id, Task.kind == "assign-csm",
-                                                 Task.done_date.is_(None))).first()
+                                                 Task.status == "open")).first()
     if pending is not None:
         events.append(f"{acc.name} still needs a CSM (task #{pending.id} is open).")
         return
     manager = get_setting(session, "csm-manager")
     due = today() + timedelta(days=ASSIGN_CSM_DUE_DAYS)
     task = Task(account_id=acc.id, title="Assign a CSM", due_date=due, owner=manager, kind="assign-csm",
-                created_at=now())
+                type="lifecycle", source="rule:assign-csm", created_at=now())
     session.add(task)
     session.flush()
     record_created(session, actor=actor, entity="task", entity_id=task.id, account_id=acc.id,

@@ -179,7 +179,7 @@ def build_demo(session: Session, *, actor: str, accounts: int = 200, today: date
             latest = t["window_end_date"] or t["due_date"]
             done = latest < today - timedelta(days=3) and rng.random() < 0.85
             tasks.append({**t, "account_id": aid, "onboarding_id": ob_id, "owner": row["owner"], "created_at": stamp,
-                          "done_date": latest if done else None})
+                          "done_date": latest if done else None, "status": "done" if done else "open"})
         if row.get("first_engaged_date"):
             activities.append({"account_id": aid, "on_date": max(row["first_engaged_date"], row["start_date"]),
                                "type": rng.choice(["call", "meeting"]), "subject": "Kickoff call",
@@ -200,6 +200,10 @@ def build_demo(session: Session, *, actor: str, accounts: int = 200, today: date
                                "subject": rng.choice(SUBJECTS), "created_at": stamp, "actor": actor})
     for start in range(0, len(tasks), 5000):
         session.execute(insert(Task), tasks[start:start + 5000])
+    from cstool.services.tasks import end_onboarding_phase  # as `onboarding complete` does, for every completed one
+
+    end_onboarding_phase(session, [oid for oid, row in zip(ob_ids, meta) if row is not None
+                                   and row.get("status") == "completed"], actor=actor)
     session.execute(insert(Activity), activities)
     if usage:
         session.execute(insert(LicenseUsage), usage)

@@ -153,25 +153,25 @@ def _apply(session: Session, o: Onboarding, values: dict, *, actor: str) -> dict
     return apply_changes(session, o, values, actor=actor, entity="onboarding")
 
 
-def _create_playbook(session: Session, o: Onboarding, owner: str | None) -> int:
-    stamp = now()
-    rows = [
-        {**t, "account_id": o.account_id, "onboarding_id": o.id, "owner": owner, "created_at": stamp}
-        for t in rules.playbook_tasks(o.start_date)
-    ]
-    session.execute(insert(Task), rows)
-    return len(rows)
+def _reschedule_playbook(session: Session, o: Onboarding, *, actor: str) -> None:
+    """Open playbook tasks follow a changed start date, and so do the ones a back-dated start skipped: a step
+    whose window has not passed on the new dates opens again."""
+    from cstool.domain import tasks as task_rules
 
-
-def _reschedule_playbook(session: Session, o: Onboarding) -> None:
-    """Open playbook tasks follow a changed start date."""
     plan = {t["kind"]: t for t in rules.playbook_tasks(o.start_date)}
     for task in session.scalars(
-        select(Task).where(Task.onboarding_id == o.id, Task.done_date.is_(None), Task.kind.is_not(None))
+        select(Task).where(Task.onboarding_id == o.id, Task.source == task_rules.SOURCE_PLAYBOOK,
+                           (Task.status == "open") | ((Task.status == "skipped")
+                                                      & (Task.closed_reason == task_rules.BACKDATED_REASON)))
     ):
         step = plan.get(task.kind)
         if step:
             task.due_date, task.window_end_date = step["due_date"], step["window_end_date"]
+            if task.status == "skipped" and not task_rules.window_passed(task.due_date, task.window_end_date,
+                                                                         today=clock_today()):
+                record_changes(session, actor=actor, entity="task", entity_id=task.id, account_id=task.account_id,
+                               changes={"status": ("skipped", "open"), "closed_reason": (task.closed_reason, None)})
+                task.status, task.closed_reason = "open", None
 
 
 def start_onboarding(
@@ -208,8 +208,12 @@ def start_onboarding(
     values["team"] = json.dumps(snapshot, ensure_ascii=False)
     _apply(session, o, values, actor=actor)
     session.flush()
-    count = _create_playbook(session, o, owner)
-    events.append(f"Started onboarding #{o.id} for {account.name} on {iso(start_date)}; {count} playbook tasks created.")
+    from cstool.services.tasks import create_playbook
+
+    opened, skipped = create_playbook(session, [(o.id, o.account_id, o.start_date, owner)], actor=actor)[o.id]
+    events.append(f"Started onboarding #{o.id} for {account.name} on {iso(start_date)}; {opened + skipped} playbook "
+                  "tasks created" + (f", {skipped} of them skipped (window passed before the start was recorded)."
+                                     if skipped else "."))
     if o.purchase_date is None:
         events.append(f"warning: {account.name} has no purchase date (no closed-won opportunity); TTFV needs one "
                       "(--purchase-date).")
@@ -251,7 +255,11 @@ def update_onboarding(session: Session, *, ref: str, raw: dict, actor: str) -> t
     events = [f"Onboarding #{o.id}: " + (", ".join(f"{k} {iso(v[1]) if isinstance(v[1], date) else v[1]}"
                                                     for k, v in changes.items()) if changes else "nothing to change") + "."]
     if "start_date" in changes and o.start_date is not None:
-        _reschedule_playbook(session, o)
+        _reschedule_playbook(session, o, actor=actor)
+    if "owner" in changes:
+        from cstool.services.tasks import follow_onboarding_csm_changes
+
+        events += follow_onboarding_csm_changes(session, [(o.id, *changes["owner"])], actor=actor)
     return o, events
 
 
@@ -317,7 +325,10 @@ def complete_onboarding(
                         "survey_received": survey_received, "experience_score": rules.experience_score(score)},
            actor=actor)
     tto = (finish_date - o.start_date).days
-    return o, [f"Completed onboarding #{o.id} on {iso(finish_date)} (TTO {tto} days)."]
+    from cstool.services.tasks import end_onboarding_phase
+
+    return o, [f"Completed onboarding #{o.id} on {iso(finish_date)} (TTO {tto} days).",
+               *end_onboarding_phase(session, [o.id], actor=actor)]
 
 
 def note_engagement(session: Session, *, account_id: int, on: date, actor: str) -> str | None:

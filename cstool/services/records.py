@@ -134,4 +134,11 @@ def task_record(t, account_name: str) -> dict:
         "window_end_date": iso(t.window_end_date),
         "done_date": iso(t.done_date),
         "owner": t.owner,
+        "status": t.status,
+        "closed_reason": t.closed_reason,
+        "type": t.type,
+        "priority": t.priority,
+        "reason": t.reason,
+        "source": t.source,
+        "snooze_date": iso(t.snooze_date),
     }

@@ -258,6 +258,13 @@ class TaskBase(SQLModel):
     window_end_date: date | None = None
     owner: str | None = Field(default=None, max_length=200)
     kind: str | None = Field(default=None, max_length=40)  # playbook step, or None when added by hand
+    # calls to action (revision 0007): what kind of work, how urgent, why it exists (one line), where it
+    # came from (playbook|rule:<name>|manual), and the day a snoozed task shows again
+    type: str = Field(default="activity", max_length=20)
+    priority: str = Field(default="medium", max_length=10)
+    reason: str | None = Field(default=None, max_length=500)
+    source: str = Field(default="manual", max_length=60)
+    snooze_date: date | None = None
 
 
 class TaskCreate(TaskBase):
@@ -267,12 +274,16 @@ class TaskCreate(TaskBase):
 
 class Task(TaskBase, table=True):
     __tablename__ = "task"
-    __table_args__ = (sa.Index("ix_task_done_date_due_date", "done_date", "due_date"),)
+    __table_args__ = (sa.Index("ix_task_done_date_due_date", "done_date", "due_date"),
+                      sa.Index("ix_task_status_due_date", "status", "due_date"),
+                      sa.Index("ix_task_source_account_id", "source", "account_id"))
     id: int | None = Field(default=None, primary_key=True)
     account_id: int = Field(sa_column=_fk("account.id", ondelete="CASCADE"))
     onboarding_id: int | None = Field(default=None, sa_column=_fk("onboarding.id", nullable=True, ondelete="CASCADE"))
     done_date: date | None = None
     created_at: datetime
+    status: str = Field(default="open", max_length=20)  # open|done|skipped|resolved
+    closed_reason: str | None = Field(default=None, max_length=500)
 
 
 class LicenseUsage(SQLModel, table=True):

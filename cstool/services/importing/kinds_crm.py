@@ -85,18 +85,40 @@ def _write_accounts(ctx: Context, rows: list[Row]) -> None:
         rank = rank_sql()
         ctx.session.connection().execute(
             update(Account.__table__).where(batch).values(gemstone_rank=rank, gemstone=name_for_rank_sql(rank)))
+        _gemstone_history(ctx, batch)
         if not ctx.options.get("no_onboarding"):  # from no gemstone into ruby or above: a placeholder
             created = create_pending_onboardings_bulk(ctx.session, actor=ctx.actor,
                                                       where=batch & (Account.gemstone_rank <= 4))
             ctx.result.onboardings_created += len(created)
+    csm_changes = []
     for r in changed:
-        update_existing(ctx, ACCOUNTS, Account, r, _account_values(r))
+        done = update_existing(ctx, ACCOUNTS, Account, r, _account_values(r))
+        if "csm" in done:
+            csm_changes.append((r.existing_id, *done["csm"]))
+    if csm_changes:  # as `account update --csm`: tasks follow the new CSM, "Assign a CSM" is done
+        from cstool.services.tasks import follow_account_csm_changes
+
+        follow_account_csm_changes(ctx.session, csm_changes, actor=ctx.actor)
     if changed:
         from cstool.services.gemstones import recalc_all
 
         done = recalc_all(ctx.session, actor=ctx.actor, dry_run=False, only_ids=[r.existing_id for r in changed],
                           create_onboardings=not ctx.options.get("no_onboarding"))
         ctx.result.onboardings_created += done["onboardings_created"]
+
+
+def _gemstone_history(ctx: Context, batch) -> None:
+    """As `account add` records it: the gemstone each new account got (none recorded for no gemstone)."""
+    from sqlalchemy import insert, literal, null
+
+    from cstool.storage.models import History
+
+    h = History.__table__
+    ctx.session.connection().execute(insert(h).from_select(
+        ["at", "actor", "entity", "entity_id", "account_id", "field", "old", "new"],
+        select(literal(ctx.stamp, h.c.at.type), literal(ctx.actor), literal("account"), Account.id, Account.id,
+               literal("gemstone"), null(), Account.gemstone)
+        .where(batch, Account.gemstone.is_not(None)).order_by(Account.id)))
 
 
 ACCOUNTS = Kind("accounts", "account", "account", ACCOUNT_COLUMNS, _resolve_accounts, _write_accounts,

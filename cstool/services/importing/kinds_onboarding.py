@@ -67,6 +67,10 @@ def _resolve_onboardings(ctx: Context, rows: list[Row]) -> list[Row]:
         elif current is not None and is_open:
             ctx.error(r.line, "a second open onboarding for this account in the file")
             continue
+        elif (current is not None and ctx.update and current.id not in claimed and current.start_date is not None
+              and current.start_date == r.values.get("start_date")):
+            claimed.add(current.id)  # the open onboarding that started that day, completed in the file
+            r.existing_id = current.id
         out.append(r)
     return out
 
@@ -79,6 +83,9 @@ def _values(r: Row) -> dict:
 
 
 def _write_onboardings(ctx: Context, rows: list[Row]) -> None:
+    from cstool.services.tasks import end_onboarding_phase, follow_onboarding_csm_changes
+
+    completed, owners = [], []
     for r in rows:  # fill placeholders and update first: the store allows one open onboarding per account
         if r.existing_id is None:
             continue
@@ -86,17 +93,25 @@ def _write_onboardings(ctx: Context, rows: list[Row]) -> None:
             current = ctx.session.get(Onboarding, r.existing_id)
             rules.check_dates({**{k: getattr(current, k) for k in DATES}, **{k: v for k, v in r.values.items()
                                                                               if k in DATES}}, today=ctx.today)
-            update_existing(ctx, ONBOARDINGS, Onboarding, r, _values(r))
+            changes = update_existing(ctx, ONBOARDINGS, Onboarding, r, _values(r))
             ctx.result.placeholders_filled += 1
             ctx.result.updated -= 1
         else:
-            update_existing(ctx, ONBOARDINGS, Onboarding, r, _values(r))
+            changes = update_existing(ctx, ONBOARDINGS, Onboarding, r, _values(r))
+        if "owner" in changes:
+            owners.append((r.existing_id, *changes["owner"]))
+        if changes.get("status", (None, None))[1] == "completed":
+            completed.append(r.existing_id)
     blank = {c: None for c in ("owner", "team", "greenfield", "notes", "challenges", "success_plan_url",
                                "delay_reason", "delay_cause", "survey_sent", "survey_received", "experience_score",
                                "opportunity_id", *DATES)}
-    insert_new(ctx, ONBOARDINGS, [r for r in rows if r.existing_id is None],
-               lambda r: {**blank, **_values(r), "account_id": r.account_id, "created_at": ctx.stamp,
-                          "updated_at": ctx.stamp})
+    new = [r for r in rows if r.existing_id is None]
+    insert_new(ctx, ONBOARDINGS, new, lambda r: {**blank, **_values(r), "account_id": r.account_id,
+                                                 "created_at": ctx.stamp, "updated_at": ctx.stamp})
+    completed += [r.existing_id for r in new if r.values["status"] == "completed"]
+    # as `onboarding update --csm` and `onboarding complete`: the same functions, over the whole batch
+    follow_onboarding_csm_changes(ctx.session, owners, actor=ctx.actor)
+    end_onboarding_phase(ctx.session, completed, actor=ctx.actor)
 
 
 ONBOARDINGS = Kind(

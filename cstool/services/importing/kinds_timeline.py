@@ -1,4 +1,4 @@
-"""Import kinds: activities (the timeline, with the first-engaged rule) and tasks."""
+"""Import kinds: activities (the timeline, with the first-engaged rule) and tasks (with their CTA fields)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from collections import defaultdict
 from datetime import timedelta
 
 
+from cstool.domain import tasks
 from cstool.domain.onboarding import ACTIVITY_TYPES, ENGAGING_TYPES
 from cstool.services.importing.base import Column, Context, Kind, Row, insert_new
 from cstool.services.importing.cells import day, pick, text
@@ -68,12 +69,34 @@ ACTIVITIES = Kind(
 )
 
 
+def _resolve_tasks(ctx: Context, rows: list[Row]) -> list[Row]:
+    """As `task add`: the owner defaults to the account's CSM (else the CSM manager); a done date means done."""
+    from cstool.services.tasks import default_owners
+
+    rows = resolve_accounts(ctx, rows)
+    owners = default_owners(ctx.session, {r.account_id for r in rows if not r.values.get("owner")})
+    out = []
+    for r in rows:
+        v = r.values
+        v["status"] = tasks.status_for_import(v.get("status"), v.get("done_date"))
+        if v["status"] != "done" and v.get("done_date") is not None:
+            ctx.error(r.line, f"done_date: a {v['status']} task has no done date (use status done, or leave it empty)")
+            continue
+        if not v.get("owner"):
+            v["owner"] = owners.get(r.account_id)
+        out.append(r)
+    return out
+
+
 def _write_tasks(ctx: Context, rows: list[Row]) -> None:
     insert_new(ctx, TASKS, rows, lambda r: {
         "account_id": r.account_id, "onboarding_id": None, "title": r.values["title"],
         "due_date": r.values["due_date"], "window_end_date": r.values.get("window_end_date"),
         "done_date": r.values.get("done_date"), "owner": r.values.get("owner"), "kind": None,
-        "created_at": ctx.stamp,
+        "created_at": ctx.stamp, "status": r.values["status"], "closed_reason": r.values.get("closed_reason"),
+        "type": r.values.get("type") or tasks.MANUAL_TYPE, "priority": r.values.get("priority") or tasks.DEFAULT_PRIORITY,
+        "reason": r.values.get("reason"), "source": r.values.get("source") or tasks.SOURCE_MANUAL,
+        "snooze_date": r.values.get("snooze_date"),
     })
 
 
@@ -86,7 +109,14 @@ TASKS = Kind(
         Column("window_end_date", ("Window End",), day),
         Column("done_date", ("Completed Date", "Done"), day),
         Column("owner", ("Assigned To", "Task Owner"), text(200)),
+        Column("status", ("Task Status", "CTA Status"), pick(tasks.STATUSES, tasks.STATUS_ALIASES)),
+        Column("closed_reason", ("Closed Reason", "Reason Closed"), text(tasks.MAX_REASON)),
+        Column("type", ("Task Type", "CTA Type"), pick(tasks.TYPES)),
+        Column("priority", ("Priority",), pick(tasks.PRIORITIES, {"normal": "medium"})),
+        Column("reason", ("CTA Reason", "Why"), text(tasks.MAX_REASON)),
+        Column("source", ("Task Source", "CTA Source"), lambda v, ctx, name: tasks.source(v, field=name)),
+        Column("snooze_date", ("Snooze Until", "Snoozed Until"), day),
     ),
-    resolve_accounts, _write_tasks,
-    aliases=("task",), help="Account Name, Subject, Due Date, Completed Date, Assigned To",
+    _resolve_tasks, _write_tasks,
+    aliases=("task",), help="Account Name, Subject, Due Date, Completed Date, Assigned To, Status, Type, Priority, ...",
 )
