@@ -98,7 +98,13 @@ def apply_close(acc: AccountRevenue, *, opportunity_type: str | None, stage: str
       by its term from the subscription end the deal renews (never backwards);
     - a renewal lost: the account's ARR becomes 0 and its lifecycle stage `churned`;
     - an add-on won: its iACV is added to the account's ARR.
+
+    A renewal of a subscription end before the account's current renewal date is history (the account has moved
+    on, e.g. past renewals imported after the accounts): it changes nothing on the account.
     """
+    if opportunity_type == "renewal" and renewal_date is not None and acc.renewal_date is not None \
+            and renewal_date < acc.renewal_date:
+        return
     if opportunity_type == "renewal" and stage == "closed-won":
         acc.arr_cents = amount_cents
         base = renewal_date or acc.renewal_date

@@ -153,11 +153,15 @@ def _apply(session: Session, o: Onboarding, values: dict, *, actor: str) -> dict
     return apply_changes(session, o, values, actor=actor, entity="onboarding")
 
 
+def _renewal_date(session: Session, o: Onboarding) -> date | None:
+    return session.scalar(select(Account.renewal_date).where(Account.id == o.account_id))
+
+
 def _create_playbook(session: Session, o: Onboarding, owner: str | None) -> int:
     stamp = now()
     rows = [
         {**t, "account_id": o.account_id, "onboarding_id": o.id, "owner": owner, "created_at": stamp}
-        for t in rules.playbook_tasks(o.start_date)
+        for t in rules.playbook_tasks(o.start_date, _renewal_date(session, o))
     ]
     session.execute(insert(Task), rows)
     return len(rows)
@@ -165,7 +169,7 @@ def _create_playbook(session: Session, o: Onboarding, owner: str | None) -> int:
 
 def _reschedule_playbook(session: Session, o: Onboarding) -> None:
     """Open playbook tasks follow a changed start date."""
-    plan = {t["kind"]: t for t in rules.playbook_tasks(o.start_date)}
+    plan = {t["kind"]: t for t in rules.playbook_tasks(o.start_date, _renewal_date(session, o))}
     for task in session.scalars(
         select(Task).where(Task.onboarding_id == o.id, Task.done_date.is_(None), Task.kind.is_not(None))
     ):

@@ -94,8 +94,8 @@ def follow_renewal_deals(session: Session, written: dict[int, str | None], *, ac
         if "renewal_date" in changes:
             moved.append(acc.id)
         events.append(_close_event(acc, opp, changes))
+    session.flush()
     if moved:
-        session.flush()
         move_check_ins(session, moved)
         open_renewals(session, actor=actor, account_ids=moved, events=events)
 
