@@ -23,18 +23,16 @@ from cstool.storage import tables as t
 
 A, P = t.account.c, t.opportunity.c
 GROUPS = ("csm", "segment", "gemstone")
-CARDS_BY_ID_MAX = 10_000  # beyond this many accounts, score them all at once (no huge IN lists)
 
 
-def _colours(conn, account_ids: set[int]) -> dict[int, tuple[str | None, int | None]]:
-    """{account id: (computed colour, score)} from the health scorecards."""
+def _colours(conn, account_ids) -> dict[int, tuple[str | None, int | None]]:
+    """{account id: (computed colour, score)} from the health scorecards, for the accounts given as a set of ids or
+    as a SELECT of ids (scored in the store's own terms: no IN list of thousands of parameters)."""
     from cstool.queries.health import cards
 
-    if not account_ids:
+    if isinstance(account_ids, (set, list)) and not account_ids:
         return {}
-    ids = sorted(account_ids) if len(account_ids) <= CARDS_BY_ID_MAX else None
-    return {c["account_id"]: (c["colour"], c["score"]) for c in cards(conn, account_ids=ids)
-            if c["account_id"] in account_ids}
+    return {c["account_id"]: (c["colour"], c["score"]) for c in cards(conn, account_ids=account_ids)}
 
 
 # --- renewal list --------------------------------------------------------------------------------------------
@@ -46,8 +44,11 @@ def _open_risk_tasks(conn, ids: list[int]) -> dict[int, int]:
     if "type" not in k or not ids:
         return {}
     is_open = k.status == "open" if "status" in k else k.done_date.is_(None)
-    return dict(conn.execute(select(k.account_id, func.count()).where(
-        k.type == "risk", is_open, k.account_id.in_(ids)).group_by(k.account_id)).all())
+    out: dict[int, int] = {}
+    for i in range(0, len(ids), 5000):
+        out.update(conn.execute(select(k.account_id, func.count()).where(
+            k.type == "risk", is_open, k.account_id.in_(ids[i:i + 5000])).group_by(k.account_id)).all())
+    return out
 
 
 def renewal_list(conn, *, within_days: int | None = None, csm: str | None = None,
@@ -63,7 +64,7 @@ def renewal_list(conn, *, within_days: int | None = None, csm: str | None = None
         query = query.where(func.lower(A.csm) == csm.strip().lower())
     rows = conn.execute(query.order_by(P.renewal_date.is_(None), P.renewal_date, A.name_key, P.id)).all()
     ids = sorted({r.account_id for r in rows})
-    colours = _colours(conn, set(ids))
+    colours = _colours(conn, query.with_only_columns(A.id).order_by(None).distinct()) if ids else {}
     risks = _open_risk_tasks(conn, ids)
     a = t.activity.c
     last = {}
@@ -203,12 +204,14 @@ def renewals_report(conn, *, quarter: FiscalQuarter, quarters: int = 1, by: str 
     """One report per quarter (the N ending at `quarter`): the keys of SPEC section 17, with `--by` a `groups`
     list (each with `group` beside the same keys)."""
     per_quarter = []
-    at_risk_accounts: set[int] = set()
     for q in [quarter.shift(-i) for i in reversed(range(quarters))]:
         figures, pending = _quarter_figures(conn, q, by)
         per_quarter.append((q, figures, pending))
-        at_risk_accounts |= {aid for _, aid in pending}
-    colours = _colours(conn, at_risk_accounts)
+    first, last = quarter.shift(1 - quarters), quarter
+    pending_accounts = select(P.account_id).where(
+        P.type == "renewal", P.renewal_date.between(first.start, last.end),
+        P.stage.not_in(("closed-won", "closed-lost"))).distinct()
+    colours = _colours(conn, pending_accounts) if any(p for _, _, p in per_quarter) else {}
     out = []
     for q, figures, pending in per_quarter:
         for (g, aid), arr in pending.items():
