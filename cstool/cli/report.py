@@ -321,7 +321,7 @@ def renewals_report(
         render.rows([{k: row.get(k) for k in keys} for row in flat], fmt)
         return
     if len(flat) == 1:
-        render.record(flat[0], fmt, title=f"Renewals {flat[0]['quarter']} (by renewal date)")
+        render.record(flat[0], fmt, title=f"Renewals due in {flat[0]['quarter']}")
     else:
         render.rows(flat, fmt, title="Renewals by fiscal quarter (renewal date)", empty="No renewals.")
     for report in reports:
