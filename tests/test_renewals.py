@@ -252,3 +252,21 @@ def test_export_all_and_import_all_carry_the_renewal_fields(cli, tmp_path):
     fresh = tmp_path / "restored.db"
     cli.ok("--db", str(fresh), "import", "--all", str(out))
     assert json.loads(cli.ok("--db", str(fresh), "report", "renewals", "--quarter", Q4, "-f", "json").stdout) == report
+
+
+def test_a_renewal_added_by_hand_takes_its_defaults_and_old_renewals_leave_the_account(cli):
+    _account(cli, "Acme", 80_000, "2027-09-30")  # outside the 180-day window: nothing opened
+    assert cli.json("opportunity", "list", "Acme") == []
+    opp = cli.json("opportunity", "add", "Acme", "--name", "Acme renewal", "--type", "renewal")
+    assert (opp["arr_due"], opp["renewal_date"], opp["forecast"]) == (80_000, "2027-09-30", "pipeline")
+    given = cli.json("opportunity", "add", "Acme", "--name", "Acme other", "--type", "renewal", "--arr-due", "5000",
+                     "--forecast", "omitted", "--renewal-date", "2027-09-30")
+    assert (given["arr_due"], given["forecast"]) == (5_000, "omitted")
+    # a renewal of a subscription end before the account's current one is history: the account stays as it is
+    cli.ok("opportunity", "add", "Acme", "--name", "Acme 2025", "--type", "renewal", "--renewal-date", "2025-09-30",
+           "--arr-due", "60000", "--amount", "70000", "--stage", "closed-won")
+    acc = cli.json("account", "show", "Acme")
+    assert (acc["arr"], acc["renewal_date"]) == (80_000, "2027-09-30")
+    # ... and it still counts in its own quarter's retention (FY2026-Q3): an upsell of 10,000 on 60,000 due
+    old = cli.json("report", "renewals", "--quarter", "FY2026-Q3")
+    assert (old["renewed_arr"], old["upsell_arr"], old["grr_pct"], old["nrr_pct"]) == (70_000, 10_000, 100.0, 116.7)
