@@ -91,14 +91,17 @@ def write_mail_and_calendar(mbox_path: Path, ics_path: Path, *, messages: int, e
     ics_path.write_text("\r\n".join(lines) + "\r\n")
 
 
-def build_ttv_store(path: Path, onboardings: int) -> None:
-    """A store with `onboardings` onboardings spread over six fiscal quarters (direct inserts, seeded)."""
+def _new_store(path: Path, *, seed: int):
+    """An empty store at `path` (replaced), an SQLite connection to fill it, a seeded generator and a timestamp."""
     if path.exists():
         path.unlink()
     subprocess.run([CSTOOL, "--db", str(path), "db", "init"], check=True, env=ENV, capture_output=True)
-    rng = random.Random(11)
-    conn = sqlite3.connect(path)
-    stamp = "2026-11-24 00:00:00.000000"
+    return sqlite3.connect(path), random.Random(seed), "2026-11-24 00:00:00.000000"
+
+
+def build_ttv_store(path: Path, onboardings: int) -> None:
+    """A store with `onboardings` onboardings spread over six fiscal quarters (direct inserts, seeded)."""
+    conn, rng, stamp = _new_store(path, seed=11)
     accounts, rows = [], []
     first = TODAY - timedelta(days=540)
     for i in range(onboardings):
@@ -117,6 +120,40 @@ def build_ttv_store(path: Path, onboardings: int) -> None:
     conn.executemany("INSERT INTO onboarding (account_id, status, purchase_date, start_date, first_engaged_date,"
                      " first_value_date, finish_date, survey_sent, survey_received, experience_score, owner,"
                      " created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
+    conn.commit()
+    conn.close()
+
+
+def build_renewals_store(path: Path, accounts: int) -> None:
+    """`accounts` accounts with ARR and an annual renewal date spread over 18 months around today: the past ones
+    closed (most won at par or with a downsell or upsell, some lost with a reason), the coming ones open with a
+    forecast, a call per account for the health measures (direct inserts, seeded)."""
+    conn, rng, stamp = _new_store(path, seed=17)
+    rows, opps, calls = [], [], []
+    for i in range(accounts):
+        arr = rng.randint(5_000, 500_000) * 100
+        due = TODAY + timedelta(days=rng.randint(-365, 180))
+        current = due
+        if due <= TODAY:
+            outcome = rng.choices(["won", "down", "up", "lost"], [70, 10, 12, 8])[0]
+            amount = {"won": arr, "down": arr * 8 // 10, "up": arr * 12 // 10, "lost": None}[outcome]
+            opps.append((i + 1, f"Co {i} renewal {due}", "closed-lost" if outcome == "lost" else "closed-won",
+                         due.isoformat(), amount, "renewal", due.isoformat(), arr, "commit",
+                         rng.choice(["budget", "competitor", "no-adoption"]) if outcome == "lost" else None))
+            current = date(due.year + 1, due.month, min(due.day, 28))
+            arr = 0 if outcome == "lost" else amount
+        if current <= TODAY + timedelta(days=180) and arr:
+            opps.append((i + 1, f"Co {i} renewal {current}", "discovery", None, None, "renewal", current.isoformat(),
+                         arr, rng.choice(["commit", "best-case", "pipeline", "omitted"]), None))
+        rows.append((i + 1, f"Co {i}", f"co {i}", 6, rng.choice(["Ann", "Bob", "Chen"]),
+                     rng.choice(["green", "yellow", "red"]), arr, current.isoformat(), 12, stamp, stamp))
+        calls.append((i + 1, (TODAY - timedelta(days=rng.randint(0, 90))).isoformat(), "call", "Cadence", stamp, "bench"))
+    conn.executemany("INSERT INTO account (id, name, name_key, gemstone_rank, csm, csm_sentiment, arr_cents,"
+                     " renewal_date, term_months, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)", rows)
+    conn.executemany("INSERT INTO opportunity (account_id, name, stage, close_date, amount_cents, type, renewal_date,"
+                     " arr_due_cents, forecast, churn_reason) VALUES (?,?,?,?,?,?,?,?,?,?)", opps)
+    conn.executemany("INSERT INTO activity (account_id, on_date, type, subject, created_at, actor, source)"
+                     " VALUES (?,?,?,?,?,?,'manual')", calls)
     conn.commit()
     conn.close()
 
@@ -179,16 +216,23 @@ def main() -> None:
         results.append((f"cstool import accounts ({big:,} rows)", ours[0], float("nan"), float("nan"), 1.0, 0.5,
                         ours[1], "sqlite-utils not installed: pip install sqlite-utils"))
 
-    small_db, big_db = OUT / "ttv-1k.db", OUT / f"ttv-{big}.db"
-    build_ttv_store(small_db, 1_000)
-    build_ttv_store(big_db, big)
-    row(f"report ttv --quarter at {big:,} / at 1,000 onboardings",
-        timed([CSTOOL, "--db", str(big_db), "report", "ttv", "--quarter"], runs=runs),
-        timed([CSTOOL, "--db", str(small_db), "report", "ttv", "--quarter"], runs=runs), 1.3, 1.1)
+    def scaled(report: str, build, what: str) -> tuple[Path, Path]:
+        """`report REPORT --quarter` on a store of `big` against one of 1,000 (goal <= 1.3x)."""
+        small_db, big_db = OUT / f"{report}-1k.db", OUT / f"{report}-{big}.db"
+        build(small_db, 1_000)
+        build(big_db, big)
+        row(f"report {report} --quarter at {big:,} / at 1,000 {what}",
+            timed([CSTOOL, "--db", str(big_db), "report", report, "--quarter"], runs=runs),
+            timed([CSTOOL, "--db", str(small_db), "report", report, "--quarter"], runs=runs), 1.3, 1.1)
+        return small_db, big_db
+
+    small_db, big_db = scaled("ttv", build_ttv_store, "onboardings")
     row(f"report onboarding at {big:,} / at 1,000 onboardings",
         timed([CSTOOL, "--db", str(big_db), "report", "onboarding"], runs=runs),
         timed([CSTOOL, "--db", str(small_db), "report", "onboarding"], runs=runs), None, None,
         "no goal set: it lists every open onboarding, so its output grows with the store")
+
+    scaled("renewals", build_renewals_store, "accounts")
 
     page = OUT / "dashboard.html"
     dash = timed([CSTOOL, "--db", str(big_db), "dashboard", "-o", str(page)], runs=max(3, runs // 2))

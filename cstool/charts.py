@@ -287,6 +287,58 @@ def pov_win_rate(povs: list[dict]):
         return fig
 
 
+def renewal_retention(reports: list[dict]):
+    """GRR and NRR per quarter.  `reports`: `report renewals --quarters N`."""
+    import matplotlib as mpl
+
+    if not any(r["grr_pct"] is not None for r in reports):
+        return None
+    with mpl.rc_context(STYLE):
+        fig = _figure(min(12.0, max(6.0, 1.3 * len(reports))), 3.4)
+        ax = fig.subplots()
+        x = list(range(len(reports)))
+        width = 0.38
+        grr = ax.bar([i - width / 2 for i in x], [r["grr_pct"] or 0 for r in reports], width, color=BLUE, label="GRR")
+        nrr = ax.bar([i + width / 2 for i in x], [r["nrr_pct"] or 0 for r in reports], width, color=ORANGE,
+                     label="NRR")
+        ax.bar_label(grr, labels=[_pct(r["grr_pct"]) if r["grr_pct"] is not None else "none closed" for r in reports],
+                     fontsize=8, padding=2)
+        ax.bar_label(nrr, labels=[_pct(r["nrr_pct"]) if r["nrr_pct"] is not None else "" for r in reports],
+                     fontsize=8, padding=2)
+        ax.axhline(100, color=GREY, linewidth=0.8, linestyle="--")
+        ax.set_xticks(x, [r["quarter"] for r in reports], rotation=45 if len(reports) > 4 else 0,
+                      ha="right" if len(reports) > 4 else "center")
+        top = max([r["nrr_pct"] or 0 for r in reports] + [100])
+        ax.set_ylim(0, top * 1.2)
+        ax.set_ylabel("% of the ARR due (closed renewals)")
+        ax.set_title("Gross and net revenue retention per quarter", loc="left")
+        ax.legend(loc="lower right")
+        return fig
+
+
+def renewal_risk(reports: list[dict]):
+    """ARR pending renewal per coming quarter, split by the account's computed health colour."""
+    import matplotlib as mpl
+
+    if not any(r["pending_arr"] for r in reports):
+        return None
+    with mpl.rc_context(STYLE):
+        fig = _figure(6.0, 3.2)
+        ax = fig.subplots()
+        labels = [r["quarter"] for r in reports]
+        red = [r["at_risk_red_arr"] for r in reports]
+        yellow = [r["at_risk_yellow_arr"] for r in reports]
+        rest = [r["pending_arr"] - a - b for r, a, b in zip(reports, red, yellow)]
+        ax.bar(labels, red, color=HEALTH_COLOURS["red"], label="red", width=0.5)
+        ax.bar(labels, yellow, bottom=red, color=HEALTH_COLOURS["yellow"], label="yellow", width=0.5)
+        ax.bar(labels, rest, bottom=[a + b for a, b in zip(red, yellow)], color=HEALTH_COLOURS["green"],
+               label="green or not scored", width=0.5)
+        ax.set_ylabel("ARR pending renewal")
+        ax.set_title("Renewal ARR by health colour", loc="left")
+        ax.legend(loc="upper right")
+        return fig
+
+
 # --- output -----------------------------------------------------------------------------------------------
 
 _PROLOG = re.compile(r"^.*?(?=<svg\b)", re.S)

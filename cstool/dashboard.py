@@ -354,6 +354,39 @@ def _pov(data: dict, charts: dict) -> str:
     return "".join(parts)
 
 
+def _renewals(data: dict, charts: dict) -> str:
+    trend, coming = data["renewals"]["trend"], data["renewals"]["coming"]
+    parts = head("Renewals: how much recurring revenue do we keep?",
+                 "Per quarter of the renewal date: the ARR due, renewed and churned, downsells and upsells, and "
+                 "gross and net revenue retention over the renewals closed; then the ARR up for renewal in the "
+                 "coming two quarters by the account's computed health colour.")
+    if any(r["grr_pct"] is not None for r in trend):
+        parts.append(figure(charts.get("renewals"), "GRR and NRR per quarter."))
+    else:
+        parts.append(empty(f"No renewal closed from {trend[0]['quarter']} to {trend[-1]['quarter']}."))
+    keys = ("due_count", "due_arr", "renewed_arr", "churned_arr", "downsell_arr", "upsell_arr", "pending_arr",
+            "grr_pct", "nrr_pct")
+    rows = [row([label(r["quarter"])] + [cell(r[k], ["renewals", r["quarter"], k]) for k in keys]) for r in trend]
+    parts.append(table(["quarter", "renewals due", "ARR due", "renewed", "churned", "downsell", "upsell", "pending",
+                        "GRR %", "NRR %"], rows, label="renewal-quarters"))
+    if any(r["pending_arr"] for r in coming):
+        parts.append(figure(charts.get("renewal-risk"), "ARR up for renewal in the coming two quarters by health."))
+    else:
+        parts.append(empty(f"No renewal pending in {coming[0]['quarter']} or {coming[-1]['quarter']}."))
+    keys = ("pending_count", "pending_arr", "at_risk_red_arr", "at_risk_yellow_arr")
+    rows = [row([label(r["quarter"])] + [cell(r[k], ["renewals", r["quarter"], k]) for k in keys]) for r in coming]
+    parts.append(table(["quarter", "pending renewals", "ARR pending", "on red accounts", "on yellow accounts"], rows,
+                       caption="The coming two quarters", label="renewal-coming"))
+    reasons = [row([label(r["quarter"]), name(c["reason"]), cell(c["count"], ["renewals", r["quarter"], "churn_reasons",
+                                                                             {"reason": c["reason"]}, "count"]),
+                    cell(c["arr"], ["renewals", r["quarter"], "churn_reasons", {"reason": c["reason"]}, "arr"])])
+               for r in trend for c in r["churn_reasons"]]
+    if reasons:
+        parts.append(table(["quarter", "churn reason", "renewals", "ARR"], reasons, numeric_from=2,
+                           caption="Why they churned", label="renewal-churn"))
+    return "".join(parts)
+
+
 SECTIONS = (
     ("ttv-trend", "Time to Value", _ttv_trend),
     ("ttv-spread", "This quarter", _ttv_spread),
@@ -362,6 +395,7 @@ SECTIONS = (
     ("pse", "Services", _pse),
     ("health", "Health", _health),
     ("pov", "POVs", _pov),
+    ("renewals", "Renewals", _renewals),
 )
 
 
@@ -377,6 +411,8 @@ def draw_charts(data: dict) -> dict[str, str | None]:
         "pse": (c.pse_burn(data["pse"]), "PSE percent complete against hours burned"),
         "health": (c.health_colours(data["health"]["colours"]), "Accounts by health colour"),
         "pov": (c.pov_win_rate(data["pov"]), "POV win rate"),
+        "renewals": (c.renewal_retention(data["renewals"]["trend"]), "GRR and NRR per quarter"),
+        "renewal-risk": (c.renewal_risk(data["renewals"]["coming"]), "Renewal ARR by health colour"),
     }
     return {key: None if fig is None else c.svg_markup(fig, name=key, label=label)
             for key, (fig, label) in figures.items()}

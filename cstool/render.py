@@ -36,7 +36,7 @@ def to_json(data: Any) -> str:
 
 
 # Numbers people read with thousands separators, except identifiers, ranks, years and scores.
-MONEY_KEYS = frozenset({"iacv", "amount"})
+MONEY_KEYS = frozenset({"iacv", "amount", "arr", "arr_due"})  # and every `..._arr` figure of report renewals
 _PLAIN_NUMBER = ("id", "_id", "_ids", "rank", "year", "score")
 
 
@@ -44,7 +44,7 @@ def _number(value: int | float, key: str | None) -> str:
     plain = key is not None and key.endswith(_PLAIN_NUMBER)
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    if key in MONEY_KEYS and isinstance(value, float):
+    if (key in MONEY_KEYS or (key or "").endswith("_arr")) and isinstance(value, float):
         return f"{value:,.2f}"
     if isinstance(value, int):
         return str(value) if plain else f"{value:,}"

@@ -22,7 +22,13 @@ def reports_via(run_json, *, quarter: str, quarters: int, fy: int) -> dict:
     povs = {}
     for r in ttv:
         povs[r["quarter"]] = run_json("report", "pov", "--quarter", r["quarter"])
+    renewals = {}
+    for args in (("--quarter", quarter, "--quarters", str(quarters)), ("--quarter", "next", "--quarters", "2")):
+        got = run_json("report", "renewals", *args)
+        for r in got if isinstance(got, list) else [got]:
+            renewals[r["quarter"]] = r
     return {
+        "renewals": renewals,
         "ttv": ttv,
         "onboarding": run_json("report", "onboarding"),
         "ebr": run_json("report", "ebr", "--fy", str(fy)),

@@ -19,7 +19,7 @@ import pytest
 from tests import dashboard_check as check
 from tests.conftest import TODAY, lane_unavailable
 
-CHARTS = {"ttv-trend", "ttv-spread", "onboarding", "ebr", "pse", "health", "pov"}
+CHARTS = {"ttv-trend", "ttv-spread", "onboarding", "ebr", "pse", "health", "pov", "renewals", "renewal-risk"}
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
          "--disable-component-update", "--disable-sync", "--disable-extensions"]
 
@@ -162,6 +162,9 @@ def test_demo_dashboard_in_the_browser(browser, demo_page, tmp_path):
         pairs = visit.figures()
         assert len(pairs) > 300
         assert check.mismatches(pairs, _reports(db)) == []
+        renewal = [json.loads(p) for p, _ in pairs if json.loads(p)[0] == "renewals"]
+        assert {p[-1] for p in renewal} >= {"grr_pct", "nrr_pct", "at_risk_red_arr", "at_risk_yellow_arr"}
+        assert len(renewal) >= 4 * 9 + 2 * 4  # the four quarters shown and the coming two
         # a screenshot that is not blank
         png = visit.page.screenshot(full_page=True)
         (tmp_path / "dashboard.png").write_bytes(png)
@@ -169,7 +172,8 @@ def test_demo_dashboard_in_the_browser(browser, demo_page, tmp_path):
         # the page's own words a manager reads first
         text = visit.page.inner_text("body")
         for title in ("Time to Value: are customers reaching each goal faster?", "EBR coverage, FY2027",
-                      "Professional Services", "Health: which accounts are at risk?", "Proofs of Value"):
+                      "Professional Services", "Health: which accounts are at risk?", "Proofs of Value",
+                      "Renewals: how much recurring revenue do we keep?"):
             assert title in text
     finally:
         visit.close()
@@ -213,11 +217,12 @@ def test_one_quarter_and_no_ebrs_shows_labelled_empty_states(browser, tmp_path):
         sections = visit.sections()
         drawn = {k for k, s in sections.items() if s["charts"]}
         assert drawn == {"ttv-trend", "ttv-spread", "onboarding", "health"}
-        for key in ("ebr", "pse", "pov"):  # empty, and saying so in words a manager reads
+        for key in ("ebr", "pse", "pov", "renewals"):  # empty, and saying so in words a manager reads
             assert sections[key]["charts"] == 0 and sections[key]["empties"], key
         assert any("No EBR recorded in FY2027 yet" in e for e in sections["ebr"]["empties"])
         assert sections["pse"]["empties"] == ["No Professional Services Engagements."]
         assert "No POV closed from FY2027-Q1 to FY2027-Q4." in sections["pov"]["empties"]
+        assert "No renewal closed from FY2027-Q1 to FY2027-Q4." in sections["renewals"]["empties"]
         for name, c in visit.charts().items():
             assert c["width"] > 300 and c["height"] > 150 and c["shapes"] > 10, (name, c)
         assert check.mismatches(visit.figures(), _reports(db)) == []

@@ -95,3 +95,19 @@ def test_weekly_health_stores_a_snapshot_and_lists_the_red(db, tmp_path, bare_cl
     bare_cli.ok("--db", db, "account", "update", "Acme", "--sentiment", "green")
     again = run("weekly-health.sh", db, tmp_path)
     assert (again.returncode, again.stdout) == (0, "")  # nothing red: nothing to mail
+
+
+def test_daily_renewals_opens_the_coming_renewals_once(db, tmp_path, bare_cli):
+    bare_cli.ok("--db", db, "config", "set", "renewal-lead-days", "30")
+    bare_cli.ok("--db", db, "account", "update", "Acme", "--arr", "120000", "--renewal-date", "2027-03-01")
+    assert bare_cli.json("--db", db, "opportunity", "list") == []  # outside 30 days: nothing yet
+    assert (run("daily-renewals.sh", db, tmp_path).stdout) == ""
+    bare_cli.ok("--db", db, "config", "set", "renewal-lead-days", "180")
+    r = run("daily-renewals.sh", db, tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert "1 renewal opportunity opened:" in r.stdout and "Acme renewal 2027-03-01" in r.stdout
+    again = run("daily-renewals.sh", db, tmp_path)
+    assert (again.returncode, again.stdout) == (0, "")  # idempotent: the renewal exists
+    assert [o["name"] for o in bare_cli.json("--db", db, "opportunity", "list")] == ["Acme renewal 2027-03-01"]
+    broken = run("daily-renewals.sh", str(tmp_path / "missing" / "x.db"), tmp_path)
+    assert broken.returncode == 5 and "renewal open failed (exit 5)" in broken.stderr

@@ -15,7 +15,7 @@ import pytest
 
 from tests import dashboard_check as check
 
-CHARTS = {"ttv-trend", "ttv-spread", "onboarding", "ebr", "pse", "health", "pov"}
+CHARTS = {"ttv-trend", "ttv-spread", "onboarding", "ebr", "pse", "health", "pov", "renewals", "renewal-risk"}
 
 
 def _page(cli, tmp_path, *args) -> tuple[str, check.FigureCells]:
@@ -33,7 +33,7 @@ def test_demo_dashboard_equals_the_reports(cli, tmp_path):
     assert [r["quarter"] for r in reports["ttv"]] == ["FY2027-Q1", "FY2027-Q2", "FY2027-Q3", "FY2027-Q4"]
     assert check.mismatches(page.pairs, reports) == []
     paths = [json.loads(p)[0] for p, _ in page.pairs]
-    for report in ("ttv", "onboarding", "ebr", "pse", "health", "pov"):
+    for report in ("ttv", "onboarding", "ebr", "pse", "health", "pov", "renewals"):
         assert paths.count(report) >= 5, f"the page shows few {report} figures"
     assert set(page.charts) == CHARTS
     running = cli.json("pov", "list", "--status", "in-progress")
@@ -80,7 +80,7 @@ def test_empty_store_labels_every_empty_section(cli, tmp_path):
     html, page = _page(cli, tmp_path)
     # TTV always draws (the trend says nothing was measured); the other sections say they are empty
     assert set(page.charts) == {"ttv-trend", "ttv-spread"}
-    assert page.empties == 6
+    assert page.empties == 8  # the renewals section says both of its parts are empty
     for text in ("No open onboardings.", "No account has an EBR cadence", "No Professional Services Engagements.",
                  "No accounts.", "No POV closed from FY2027-Q1 to FY2027-Q4.", "No POV is running."):
         assert text in html

@@ -15,7 +15,8 @@ from tests.state import store_state
 
 REPORTS = (("report", "ttv", "--quarters", "4"), ("report", "ttv", "--quarters", "2", "--cohort", "start"),
            ("report", "onboarding"), ("report", "ebr"), ("report", "pse"), ("report", "engagement"),
-           ("account", "list", "--all"), ("task", "list", "--all"))
+           ("account", "list", "--all"), ("task", "list", "--all"), ("report", "renewals", "--quarters", "6"),
+           ("renewal", "list"))
 
 
 def _everything(cli: Cli) -> dict:

@@ -25,6 +25,9 @@ CsProject = Annotated[str | None, typer.Option("--cs-project", help="CS project 
 Slack = Annotated[str | None, typer.Option("--slack", help="Slack channel; internal ones are #a_<customer>-internal.")]
 Stage = Annotated[str | None, typer.Option("--stage", help="Lifecycle stage: onboarding|adoption|expansion|renewal|churned")]
 Cadence = Annotated[str | None, typer.Option("--ebr-cadence", help="quarterly|semiannual|annual|none")]
+Arr = Annotated[str | None, typer.Option("--arr", help="Annual recurring revenue now, non-negative amount.")]
+RenewalDate = Annotated[str | None, typer.Option("--renewal-date", help="The current subscription's end (a renewal date inside renewal-lead-days opens its renewal).")]
+Term = Annotated[str | None, typer.Option("--term", help="Subscription term in months, 1 to 120 (default 12).")]
 Domains = Annotated[str | None, typer.Option("--domain", help="Email domains, comma-separated (acme.com,acme.co.uk); replaces the list.")]
 
 LIST_COLUMNS = ["id", "name", "segment", "plan", "users", "iacv", "gemstone", "health", "csm"]
@@ -51,7 +54,8 @@ def add(
     segment: Segment = None, plan: Plan = None, users: Users = None, iacv: Iacv = None,
     health: Health = None, sentiment: Sentiment = None, csm: Csm = None, sa: Sa = None,
     owner: Owner = None, cs_project: CsProject = None, slack: Slack = None, stage: Stage = None,
-    ebr_cadence: Cadence = None, domain: Domains = None, fmt: FormatOpt = Format.table,
+    ebr_cadence: Cadence = None, domain: Domains = None, arr: Arr = None, renewal_date: RenewalDate = None,
+    term: Term = None, fmt: FormatOpt = Format.table,
 ) -> None:
     """Add an account; its gemstone is computed from users, plan and iACV."""
     from cstool.services.accounts import add_account
@@ -59,7 +63,7 @@ def add(
 
     raw = _raw(segment=segment, plan=plan, users=users, iacv=iacv, health=health, sentiment=sentiment,
                csm=csm, sa=sa, owner=owner, cs_project=cs_project, slack=slack, stage=stage,
-               ebr_cadence=ebr_cadence, domain=domain)
+               ebr_cadence=ebr_cadence, domain=domain, arr=arr, renewal_date=renewal_date, term=term)
     with writing(ctx) as (session, actor):
         account, events = add_account(session, name=name, raw=raw, actor=actor)
         record = account_record(account)
@@ -76,7 +80,8 @@ def update(
     segment: Segment = None, plan: Plan = None, users: Users = None, iacv: Iacv = None,
     health: Health = None, sentiment: Sentiment = None, csm: Csm = None, sa: Sa = None,
     owner: Owner = None, cs_project: CsProject = None, slack: Slack = None, stage: Stage = None,
-    ebr_cadence: Cadence = None, domain: Domains = None, fmt: FormatOpt = Format.table,
+    ebr_cadence: Cadence = None, domain: Domains = None, arr: Arr = None, renewal_date: RenewalDate = None,
+    term: Term = None, fmt: FormatOpt = Format.table,
 ) -> None:
     """Change fields of an account (an empty value clears a field); the gemstone follows."""
     from cstool.services.accounts import update_account
@@ -84,7 +89,7 @@ def update(
 
     raw = _raw(segment=segment, plan=plan, users=users, iacv=iacv, health=health, sentiment=sentiment,
                csm=csm, sa=sa, owner=owner, cs_project=cs_project, slack=slack, stage=stage,
-               ebr_cadence=ebr_cadence, domain=domain)
+               ebr_cadence=ebr_cadence, domain=domain, arr=arr, renewal_date=renewal_date, term=term)
     with writing(ctx) as (session, actor):
         account, events = update_account(session, ref=ref, raw=raw, actor=actor, new_name=name)
         record = account_record(account)

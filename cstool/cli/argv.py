@@ -4,7 +4,7 @@ from __future__ import annotations
 
 # Options whose value may be left out: `report ttv --quarter` means the current quarter.
 OPTIONAL_VALUES = {("report", "ttv"): {"--quarter": "current"}, ("report", "pov"): {"--quarter": "current"},
-                   ("report", "plans"): {"--quarter": "current"},
+                   ("report", "plans"): {"--quarter": "current"}, ("report", "renewals"): {"--quarter": "current"},
                    ("task", "list"): {"--due": "today"}, ("dashboard",): {"--quarter": "current"}}
 
 

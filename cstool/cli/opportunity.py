@@ -17,6 +17,10 @@ CloseDate = Annotated[str | None, typer.Option("--close-date", help="Close date 
 Amount = Annotated[str | None, typer.Option("--amount", help="Amount, non-negative.")]
 Iacv = Annotated[str | None, typer.Option("--iacv", help="iACV, non-negative.")]
 OppType = Annotated[str | None, typer.Option("--type", help="new|renewal|add-on|services")]
+RenewalDate = Annotated[str | None, typer.Option("--renewal-date", help="Renewals: the subscription end it renews.")]
+ArrDue = Annotated[str | None, typer.Option("--arr-due", help="Renewals: the ARR up for renewal (default the account's ARR).")]
+Forecast = Annotated[str | None, typer.Option("--forecast", help="Renewals: commit|best-case|pipeline|omitted")]
+ChurnReason = Annotated[str | None, typer.Option("--churn-reason", help="A lost renewal: budget|product-fit|competitor|acquired|consolidation|no-adoption|support|other")]
 COLUMNS = ["id", "account", "name", "stage", "close_date", "amount", "iacv", "type"]
 
 
@@ -26,12 +30,14 @@ def add(
     account: Annotated[str, typer.Argument(help="Account name or id.")],
     name: Annotated[str, typer.Option("--name", help="Opportunity name.")],
     stage: Stage = None, close_date: CloseDate = None, amount: Amount = None, iacv: Iacv = None,
-    type_: OppType = None, fmt: FormatOpt = Format.table,
+    type_: OppType = None, renewal_date: RenewalDate = None, arr_due: ArrDue = None, forecast: Forecast = None,
+    churn_reason: ChurnReason = None, fmt: FormatOpt = Format.table,
 ) -> None:
     """Add an opportunity to an account."""
     from cstool.services.crm import add_opportunity
 
-    raw = dict(name=name, stage=stage, close_date=close_date, amount=amount, iacv=iacv, type=type_)
+    raw = dict(name=name, stage=stage, close_date=close_date, amount=amount, iacv=iacv, type=type_,
+               renewal_date=renewal_date, arr_due=arr_due, forecast=forecast, churn_reason=churn_reason)
     with writing(ctx) as (session, actor):
         record, events = add_opportunity(session, account=account, raw=raw, actor=actor)
     for event in events:
@@ -45,12 +51,14 @@ def update(
     ref: Annotated[str, typer.Argument(help="Opportunity id (or unique name).")],
     name: Annotated[str | None, typer.Option("--name", help="Rename it.")] = None,
     stage: Stage = None, close_date: CloseDate = None, amount: Amount = None, iacv: Iacv = None,
-    type_: OppType = None, fmt: FormatOpt = Format.table,
+    type_: OppType = None, renewal_date: RenewalDate = None, arr_due: ArrDue = None, forecast: Forecast = None,
+    churn_reason: ChurnReason = None, fmt: FormatOpt = Format.table,
 ) -> None:
     """Change an opportunity's fields."""
     from cstool.services.crm import update_opportunity
 
-    raw = dict(name=name, stage=stage, close_date=close_date, amount=amount, iacv=iacv, type=type_)
+    raw = dict(name=name, stage=stage, close_date=close_date, amount=amount, iacv=iacv, type=type_,
+               renewal_date=renewal_date, arr_due=arr_due, forecast=forecast, churn_reason=churn_reason)
     with writing(ctx) as (session, actor):
         record, events = update_opportunity(session, ref=ref, raw=raw, actor=actor)
     for event in events:

@@ -1,4 +1,4 @@
-"""`cstool report ttv|onboarding|engagement`."""
+"""`cstool report ttv|onboarding|engagement|ebr|pse|pov|plans|health|renewals`."""
 
 from __future__ import annotations
 
@@ -282,3 +282,52 @@ def health_report(
     with querying(ctx) as session:
         data = build(session, csm=csm, colour=colour)
     render.rows(data, fmt, title="Health, riskiest first", empty="No accounts.")
+
+
+@app.command("renewals")
+def renewals_report(
+    ctx: typer.Context,
+    quarter: Annotated[str | None, typer.Option("--quarter", help="FY2027-Q4, current, previous, next; bare --quarter = current.")] = None,
+    quarters: Annotated[int, typer.Option("--quarters", min=1, max=24, help="Show the N quarters ending at the chosen one.")] = 1,
+    by: Annotated[str | None, typer.Option("--by", help="Group by csm, segment or gemstone.")] = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Renewals whose renewal date falls in the quarter: due, renewed, churned (by reason), downsell, upsell,
+    pending (by forecast), at-risk ARR on red and yellow accounts, GRR and NRR."""
+    from cstool.domain.fields import choice
+    from cstool.queries.renewals import GROUPS, renewals_report as build
+
+    by = choice("by", by, GROUPS) if by else None
+    with querying(ctx) as session:
+        data = build(session, quarter=_quarter_of(session, quarter), quarters=quarters, by=by)
+    if fmt is Format.json:
+        render.record(data, fmt) if isinstance(data, dict) else render.rows(data, fmt)
+        return
+    reports = data if isinstance(data, list) else [data]
+    flat = []
+    for report in reports:
+        for group in report.get("groups") or [{"group": None, **report}]:
+            row = {"quarter": report["quarter"], **({"group": group["group"]} if by else {})}
+            row.update({k: v for k, v in group.items() if k not in ("quarter", "group", "groups", "churn_reasons",
+                                                                     "forecast")})
+            if fmt is Format.csv:
+                for r in group["churn_reasons"]:
+                    row[f"churned_{r['reason']}_arr"] = r["arr"]
+                for c in group["forecast"]:
+                    row[f"pending_{c['category']}_arr"] = c["arr"]
+            flat.append(row)
+    if fmt is Format.csv:
+        keys = list(dict.fromkeys(k for row in flat for k in row))
+        render.rows([{k: row.get(k) for k in keys} for row in flat], fmt)
+        return
+    if len(flat) == 1:
+        render.record(flat[0], fmt, title=f"Renewals due in {flat[0]['quarter']}")
+    else:
+        render.rows(flat, fmt, title="Renewals by fiscal quarter (renewal date)", empty="No renewals.")
+    for report in reports:
+        reasons = [{"quarter": report["quarter"], **r} for r in report["churn_reasons"]]
+        if reasons:
+            render.rows(reasons, fmt, title=f"Churn reasons {report['quarter']}")
+        forecast = [{"quarter": report["quarter"], **c} for c in report["forecast"]]
+        if forecast:
+            render.rows(forecast, fmt, title=f"Pending by forecast {report['quarter']}")

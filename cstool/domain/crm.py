@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from cstool.domain import fields as f
+from cstool.domain import renewals
 from cstool.domain.dates import parse_date
 
 STAGE_ALIASES = {
@@ -41,4 +42,8 @@ def opportunity_fields(date_order: str | None = None) -> dict[str, tuple[str, Ca
         "amount": ("amount_cents", lambda v: f.to_cents(f.money("amount", v))),
         "iacv": ("iacv_cents", lambda v: f.to_cents(f.money("iacv", v))),
         "type": ("type", lambda v: f.choice("type", v, f.OPPORTUNITY_TYPES)),
+        "renewal_date": ("renewal_date", lambda v: parse_date(v, field="renewal-date", date_order=date_order)),
+        "arr_due": ("arr_due_cents", lambda v: f.to_cents(f.money("arr-due", v))),
+        "forecast": ("forecast", lambda v: renewals.forecast(v)),
+        "churn_reason": ("churn_reason", lambda v: renewals.churn_reason(v)),
     }

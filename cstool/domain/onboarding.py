@@ -133,13 +133,17 @@ ONBOARDING_PHASE_STEPS = ("welcome", "personal-introduction", "installation-foll
                           "education", "success-plan", "first-cadence-call")
 
 
-def playbook_tasks(start: date) -> list[dict]:
-    """The playbook's tasks for an onboarding starting on `start` (calendar months clamp to month end)."""
+def playbook_tasks(start: date, renewal_date: date | None = None) -> list[dict]:
+    """The playbook's tasks for an onboarding starting on `start` (calendar months clamp to month end); with the
+    account's renewal date the renewal check-ins fall 2 months, 1 month before and on it (SPEC section 17)."""
+    from cstool.domain.renewals import CHECK_IN_MONTHS_BEFORE, check_in_due
+
     return [
         {
             "kind": step.kind,
             "title": step.title,
-            "due_date": start + step.due,
+            "due_date": check_in_due(step.kind, renewal_date) if renewal_date and step.kind in CHECK_IN_MONTHS_BEFORE
+            else start + step.due,
             "window_end_date": start + step.window_end if step.window_end else None,
             "type": PLAYBOOK_TYPE,
             "source": SOURCE_PLAYBOOK,

@@ -50,6 +50,7 @@ SETTINGS: dict[str, SettingSpec] = {
         SettingSpec("health-weight-ebr", 10, 0, 100, "health score weight of EBR coverage"),
         SettingSpec("health-weight-onboarding", 10, 0, 100, "health score weight of the open onboarding"),
         SettingSpec("health-weight-pse", 10, 0, 100, "health score weight of professional services"),
+        SettingSpec("renewal-lead-days", 180, 1, 730, "renewal open: days ahead a renewal opportunity is opened"),
         SettingSpec("csm-manager", None, 0, 0, "who gets the 'Assign a CSM' task (a name)", text=True),
         SettingSpec("team-domains", None, 0, 0, "the team's own email domains, never a customer (example.com,...)",
                     text=True, check=lambda v: _domains(v)),

@@ -17,6 +17,7 @@ from cstool.queries.ebr import ebr_report
 from cstool.queries.health import health_report
 from cstool.queries.pov import list_povs, pov_report
 from cstool.queries.pse import pse_report
+from cstool.queries.renewals import renewals_report
 from cstool.queries.reports import onboarding_report, ttv_report
 
 HEALTH_ORDER = ("red", "yellow", "green", None)
@@ -46,4 +47,19 @@ def dashboard_figures(conn, *, quarter: FiscalQuarter, quarters: int, today: dat
         "health": {"rows": health, "colours": {c: colours.get(c, 0) for c in HEALTH_ORDER if c or colours.get(c)}},
         "pov": [pov_report(conn, quarter=q) for q in chosen],
         "pov_running": list_povs(conn, status="in-progress"),
+        "renewals": renewal_figures(conn, quarter=quarter, quarters=quarters, today=today),
     }
+
+
+def renewal_figures(conn, *, quarter: FiscalQuarter, quarters: int, today: date) -> dict:
+    """GRR and NRR per chosen quarter (``report renewals --quarter Q --quarters N``) and the coming two quarters'
+    renewals by health colour (``report renewals --quarter next --quarters 2``)."""
+    from cstool.domain.fiscal import quarter_of
+    from cstool.services.settings import get_setting
+
+    def listed(report):
+        return report if isinstance(report, list) else [report]
+
+    coming = quarter_of(today, get_setting(conn, "fiscal-year-start")).shift(1)
+    return {"trend": listed(renewals_report(conn, quarter=quarter, quarters=quarters, today=today)),
+            "coming": listed(renewals_report(conn, quarter=coming, quarters=2, today=today))}

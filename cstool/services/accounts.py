@@ -40,6 +40,10 @@ def add_account(session: Session, *, name: str, raw: dict[str, str | None], acto
                    values={"name": clean_name, **values})
     events: list[str] = []
     apply_gemstone(session, account, actor=actor, events=events)
+    if account.renewal_date is not None:
+        from cstool.services.renewals import follow_renewal_dates
+
+        follow_renewal_dates(session, [account.id], actor=actor, events=events)
     return account, events
 
 
@@ -70,6 +74,10 @@ def update_account(
         from cstool.services.tasks import follow_account_csm_changes
 
         events += follow_account_csm_changes(session, [(account.id, *changes["csm"])], actor=actor)
+    if "renewal_date" in changes or "term_months" in changes:
+        from cstool.services.renewals import follow_renewal_dates
+
+        follow_renewal_dates(session, [account.id], actor=actor, events=events)
     return account, events
 
 

@@ -78,6 +78,7 @@ def add_opportunity(session: Session, *, account: str, raw: dict, actor: str) ->
                    values=data.model_dump())
     events = [f"Added opportunity {opp.name} (id {opp.id}) to {acc.name}."]
     _assign_csm_task(session, acc, opp, old_stage=None, actor=actor, events=events)
+    _follow_renewal_deals(session, {opp.id: None}, actor=actor, events=events)
     return opportunity_record(opp, acc.name), events
 
 
@@ -89,7 +90,14 @@ def update_opportunity(session: Session, *, ref: str, raw: dict, actor: str) -> 
     events: list[str] = []
     _assign_csm_task(session, session.get(Account, opp.account_id), opp, old_stage=old_stage, actor=actor,
                      events=events)
+    _follow_renewal_deals(session, {opp.id: old_stage}, actor=actor, events=events)
     return opportunity_record(opp, account_names(session, {opp.account_id})[opp.account_id]), events
+
+
+def _follow_renewal_deals(session: Session, written: dict, *, actor: str, events: list[str]) -> None:
+    from cstool.services.renewals import follow_renewal_deals
+
+    follow_renewal_deals(session, written, actor=actor, events=events)
 
 
 def _assign_csm_task(session: Session, acc, opp, *, old_stage: str | None, actor: str, events: list[str]) -> None:

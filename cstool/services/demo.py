@@ -290,12 +290,15 @@ def build_demo(session: Session, *, actor: str, accounts: int = 200, today: date
     set_setting(session, key="team-domains", value="ourteam.example", actor=actor)  # the demo team's own mail
     objectives = _plans(session, rng=rng, today=today, stamp=stamp)
     step("objectives", objectives)
+    renewals = _renewals(session, accounts_by_id=accounts_by_id, won=won, today=today, window_start=window_start,
+                         actor=actor)
+    step("renewals", renewals)
     snapshots = _health(session, today=today, actor=actor)
     step("health snapshots", snapshots)
     return {"accounts": len(ids), "contacts": len(contacts), "opportunities": len(opps),
             "onboardings": len(ob_ids), "tasks": len(tasks), "activities": len(activities), "usage": len(usage),
             "ebrs": len(ebrs), "pses": len(pses), "time_entries": len(entries), "povs": povs,
-            "objectives": objectives, "health_snapshots": snapshots}
+            "objectives": objectives, "renewals": renewals, "health_snapshots": snapshots}
 
 
 def _povs(session: Session, *, rng: random.Random, accounts_by_id: dict, won: dict, today: date, stamp) -> int:
@@ -339,6 +342,80 @@ def _povs(session: Session, *, rng: random.Random, accounts_by_id: dict, won: di
     if rows:
         session.execute(insert(Pov), rows)
     return len(rows)
+
+
+RENEWAL_OUTCOMES = (("par", 0.66), ("downsell", 0.1), ("upsell", 0.12), ("churn", 0.12))
+CHURN_MIX = (("budget", 3), ("competitor", 2), ("product-fit", 2), ("no-adoption", 2), ("acquired", 1),
+             ("consolidation", 1), ("support", 1))
+
+
+def _renewals(session: Session, *, accounts_by_id: dict, won: dict, today: date, window_start: date,
+              actor: str) -> int:
+    """ARR, annual renewal dates and the renewals of the six quarters: most renewed at par, some downsells and
+    upsells (a few with an add-on deal in the renewal quarter), a few churns with their reasons, and the coming
+    renewals open with forecasts.  Accounts whose first deal is in the window become customers then; the others
+    have been customers for years.  The account fields follow the close rules of domain/renewals (the same
+    function the commands apply), in date order.  Its own seeded generator: the rest of the demo is unchanged."""
+    from sqlalchemy import update
+
+    from cstool.domain import renewals as rules
+    from cstool.domain.dates import add_months
+    from cstool.services.renewals import move_check_ins
+
+    rng = random.Random(SEED + 33)
+    lead = get_setting(session, "renewal-lead-days")
+    opps: list[dict] = []
+    accounts = []
+    for aid, acc in accounts_by_id.items():
+        base = acc["iacv_cents"] or rng.randint(5_000, 40_000) * 100
+        if aid in won:  # a new customer in the window: its first year ends a term after the purchase
+            anniversary = add_months(won[aid][1], 12)
+        else:
+            anniversary = window_start + timedelta(days=rng.randint(0, 364))
+            while anniversary > window_start:
+                anniversary = add_months(anniversary, -12)
+            anniversary = add_months(anniversary, 12) if anniversary < window_start else anniversary
+        work = rules.AccountRevenue(arr_cents=base, renewal_date=anniversary, term_months=12, lifecycle_stage=
+                                    acc["lifecycle_stage"])
+        while work.renewal_date is not None and work.lifecycle_stage != "churned" and work.renewal_date <= today:
+            due = work.renewal_date
+            outcome = rng.choices([o for o, _ in RENEWAL_OUTCOMES], [w for _, w in RENEWAL_OUTCOMES])[0]
+            arr = work.arr_cents or 0
+            amount = {"par": arr, "downsell": int(arr * rng.uniform(0.6, 0.9)) // 100 * 100,
+                      "upsell": int(arr * rng.uniform(1.1, 1.5)) // 100 * 100, "churn": None}[outcome]
+            stage = "closed-lost" if outcome == "churn" else "closed-won"
+            reason = rng.choices([r for r, _ in CHURN_MIX], [w for _, w in CHURN_MIX])[0] if outcome == "churn" else None
+            close = min(today, due - timedelta(days=rng.randint(-5, 25)))
+            opps.append({"account_id": aid, "name": rules.renewal_name(acc["name"], due), "stage": stage,
+                         "close_date": close, "amount_cents": amount, "iacv_cents": None, "type": "renewal",
+                         "renewal_date": due, "arr_due_cents": arr, "forecast": "commit", "churn_reason": reason})
+            rules.apply_close(work, opportunity_type="renewal", stage=stage, amount_cents=amount, iacv_cents=None,
+                              arr_due_cents=arr, renewal_date=due)
+            if outcome != "churn" and rng.random() < 0.12:
+                iacv = rng.randint(2, 20) * 100_000
+                opps.append({"account_id": aid, "name": f"{acc['name']} add-on {due.isoformat()}",
+                             "stage": "closed-won", "close_date": close, "amount_cents": iacv, "iacv_cents": iacv,
+                             "type": "add-on", "renewal_date": None, "arr_due_cents": None, "forecast": None,
+                             "churn_reason": None})
+                rules.apply_close(work, opportunity_type="add-on", stage="closed-won", amount_cents=iacv,
+                                  iacv_cents=iacv, arr_due_cents=None, renewal_date=None)
+        if work.lifecycle_stage != "churned" and rules.in_window(work.renewal_date, today=today, days=lead):
+            opps.append({"account_id": aid, "name": rules.renewal_name(acc["name"], work.renewal_date),
+                         "stage": rng.choice(["discovery", "scoping", "proposal", "negotiating"]), "close_date": None,
+                         "amount_cents": None, "iacv_cents": None, "type": "renewal",
+                         "renewal_date": work.renewal_date, "arr_due_cents": work.arr_cents,
+                         "forecast": rng.choices(list(rules.FORECASTS), [4, 3, 5, 1])[0], "churn_reason": None})
+        accounts.append({"aid": aid, "arr_cents": work.arr_cents, "renewal_date": work.renewal_date,
+                         "lifecycle_stage": work.lifecycle_stage})
+    if opps:
+        session.execute(insert(Opportunity), opps)
+    a = Account.__table__.c
+    for row in accounts:
+        session.execute(update(Account.__table__).where(a.id == row["aid"]).values(
+            arr_cents=row["arr_cents"], renewal_date=row["renewal_date"], term_months=12,
+            lifecycle_stage=row["lifecycle_stage"]))
+    move_check_ins(session, list(accounts_by_id))
+    return sum(1 for o in opps if o["type"] == "renewal")
 
 
 PLANTED = ("pse-over-budget", "pse-stale-hours")

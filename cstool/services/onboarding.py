@@ -153,12 +153,16 @@ def _apply(session: Session, o: Onboarding, values: dict, *, actor: str) -> dict
     return apply_changes(session, o, values, actor=actor, entity="onboarding")
 
 
+def _renewal_date(session: Session, o: Onboarding) -> date | None:
+    return session.scalar(select(Account.renewal_date).where(Account.id == o.account_id))
+
+
 def _reschedule_playbook(session: Session, o: Onboarding, *, actor: str) -> None:
-    """Open playbook tasks follow a changed start date, and so do the ones a back-dated start skipped: a step
-    whose window has not passed on the new dates opens again."""
+    """Open playbook tasks follow a changed start date (renewal check-ins stay on the renewal date), and so do
+    the ones a back-dated start skipped: a step whose window has not passed on the new dates opens again."""
     from cstool.domain import tasks as task_rules
 
-    plan = {t["kind"]: t for t in rules.playbook_tasks(o.start_date)}
+    plan = {t["kind"]: t for t in rules.playbook_tasks(o.start_date, _renewal_date(session, o))}
     for task in session.scalars(
         select(Task).where(Task.onboarding_id == o.id, Task.source == task_rules.SOURCE_PLAYBOOK,
                            (Task.status == "open") | ((Task.status == "skipped")

@@ -37,6 +37,9 @@ def account_record(a) -> dict:
         "lifecycle_stage": a.lifecycle_stage,
         "ebr_cadence": a.ebr_cadence,
         "domains": a.domains.split(",") if a.domains else [],
+        "arr": from_cents(a.arr_cents),
+        "renewal_date": iso(a.renewal_date),
+        "term_months": a.term_months,
         "created_at": iso(a.created_at),
         "updated_at": iso(a.updated_at),
         "archived_at": iso(a.archived_at),
@@ -69,6 +72,10 @@ def opportunity_record(o, account_name: str) -> dict:
         "amount": from_cents(o.amount_cents),
         "iacv": from_cents(o.iacv_cents),
         "type": o.type,
+        "renewal_date": iso(o.renewal_date),
+        "arr_due": from_cents(o.arr_due_cents),
+        "forecast": o.forecast,
+        "churn_reason": o.churn_reason,
     }
 
 

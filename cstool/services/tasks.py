@@ -320,6 +320,16 @@ def reassign_tasks(session: Session, *, from_: str, to: str, actor: str, account
 # --- the onboarding's playbook: started and completed ------------------------------------------------------
 
 
+def _renewal_dates(session: Session, account_ids: set[int]) -> dict[int, date]:
+    """The renewal dates the accounts' renewal check-ins are anchored to (none: months after the start)."""
+    ids, found = sorted(account_ids), {}
+    for at in range(0, len(ids), 500):  # bounded bind parameters per statement
+        batch = ids[at:at + 500]
+        found.update(session.execute(select(Account.id, Account.renewal_date)
+                                     .where(Account.id.in_(batch), Account.renewal_date.is_not(None))).all())
+    return found
+
+
 def create_playbook(session: Session, onboardings: list[tuple[int, int, date, str | None]], *, actor: str,
                     recorded_on: date | None = None) -> dict[int, tuple[int, int]]:
     """The playbook tasks of onboardings just started, as (onboarding id, account id, start date, owner).
@@ -330,9 +340,10 @@ def create_playbook(session: Session, onboardings: list[tuple[int, int, date, st
     day = recorded_on or today()
     stamp = now()
     rows, counts = [], {}
+    renewal = _renewal_dates(session, {aid for _, aid, _, _ in onboardings})
     for oid, aid, start, owner in onboardings:
         opened = skipped = 0
-        for step in playbook_tasks(start):
+        for step in playbook_tasks(start, renewal.get(aid)):
             late = rules.window_passed(step["due_date"], step["window_end_date"], today=day)
             skipped += late
             opened += not late

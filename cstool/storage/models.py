@@ -20,6 +20,7 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 SQLModel.metadata.naming_convention = NAMING_CONVENTION
+BIGINT = sa.BigInteger
 metadata = SQLModel.metadata
 
 
@@ -57,6 +58,10 @@ class AccountBase(SQLModel):
     lifecycle_stage: str | None = Field(default=None, max_length=30)
     ebr_cadence: str | None = Field(default=None, max_length=20)
     domains: str | None = Field(default=None, max_length=1000)  # "acme.com,acme.co.uk", lower case
+    # renewals (revision 0008): ARR in cents like iACV; the current subscription's end and its term
+    arr_cents: int | None = Field(default=None, ge=0, sa_type=BIGINT)  # `sa` is a field name in this class
+    renewal_date: date | None = None
+    term_months: int = Field(default=12, ge=1, le=120)
 
 
 class AccountCreate(AccountBase):
@@ -79,10 +84,14 @@ class AccountUpdate(SQLModel):
     lifecycle_stage: str | None = None
     ebr_cadence: str | None = None
     domains: str | None = None
+    arr_cents: int | None = Field(default=None, ge=0)
+    renewal_date: date | None = None
+    term_months: int | None = Field(default=None, ge=1, le=120)
 
 
 class Account(AccountBase, table=True):
     __tablename__ = "account"
+    __table_args__ = (sa.Index("ix_account_renewal_date", "renewal_date"),)
     id: int | None = Field(default=None, primary_key=True)
     name_key: str = Field(max_length=200, unique=True)  # casefolded name
     gemstone: str | None = Field(default=None, max_length=20)
@@ -125,6 +134,11 @@ class OpportunityBase(SQLModel):
     amount_cents: int | None = Field(default=None, ge=0, sa_type=sa.BigInteger)
     iacv_cents: int | None = Field(default=None, ge=0, sa_type=sa.BigInteger)
     type: str | None = Field(default=None, max_length=20)
+    # renewals (revision 0008): the subscription end a renewal renews, the ARR up for renewal, the forecast
+    renewal_date: date | None = None
+    arr_due_cents: int | None = Field(default=None, ge=0, sa_type=sa.BigInteger)
+    forecast: str | None = Field(default=None, max_length=20)
+    churn_reason: str | None = Field(default=None, max_length=30)
 
 
 class OpportunityCreate(OpportunityBase):
@@ -133,7 +147,8 @@ class OpportunityCreate(OpportunityBase):
 
 class Opportunity(OpportunityBase, table=True):
     __tablename__ = "opportunity"
-    __table_args__ = (sa.Index("ix_opportunity_account_id_stage_close_date", "account_id", "stage", "close_date"),)
+    __table_args__ = (sa.Index("ix_opportunity_account_id_stage_close_date", "account_id", "stage", "close_date"),
+                      sa.Index("ix_opportunity_renewal_date", "renewal_date"))
     id: int | None = Field(default=None, primary_key=True)
     account_id: int = Field(sa_column=_fk("account.id", ondelete="CASCADE"))
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from cstool.domain import fields as f
 from cstool.domain.accounts import ACCOUNT_FIELDS
+from cstool.domain import renewals as renewal_rules
 from cstool.domain.crm import opportunity_stage
 from cstool.services.importing.base import Column, Context, Kind, Row, insert_new, update_existing
 from cstool.services.importing.cells import boolean, cents, day, name_of, pick, text
@@ -35,6 +36,10 @@ ACCOUNT_COLUMNS = (
     Column("stage", ("Lifecycle Stage", "lifecycle_stage"), _field("stage")),
     Column("ebr_cadence", ("EBR Cadence",), _field("ebr_cadence")),
     Column("domain", ("domains", "Email Domains", "Domain"), _field("domain")),
+    Column("arr", ("ARR", "arr_cents", "Annual Recurring Revenue", "Current ARR", "Total ARR"), _field("arr")),
+    Column("renewal_date", ("Next Renewal Date", "Renewal Date", "Subscription End Date", "Contract End Date"), day),
+    Column("term", ("term_months", "Term (Months)", "Subscription Term", "Contract Term", "Term Length"),
+           _field("term")),
 )
 # column field -> the account attribute it sets
 _ATTRIBUTE = {c.field: ACCOUNT_FIELDS[c.field][0] for c in ACCOUNT_COLUMNS if c.field != "name"}
@@ -69,7 +74,8 @@ def _write_accounts(ctx: Context, rows: list[Row]) -> None:
     changed = [r for r in rows if r.existing_id is not None]
     blank = {c: None for c in ("segment", "plan", "users", "iacv_cents", "health", "csm_sentiment", "csm", "sa",
                                "owner", "cs_project_url", "slack_channel", "lifecycle_stage", "ebr_cadence",
-                               "domains")}
+                               "domains", "arr_cents", "renewal_date")}
+    blank["term_months"] = 12
 
     def record(r: Row) -> dict:  # the gemstone is set below for the whole batch, by the SQL twin of its rule
         return {**blank, **_account_values(r), "name": r.values["name"], "name_key": r.refs["key"],
@@ -91,14 +97,21 @@ def _write_accounts(ctx: Context, rows: list[Row]) -> None:
                                                       where=batch & (Account.gemstone_rank <= 4))
             ctx.result.onboardings_created += len(created)
     csm_changes = []
+    renewing = [r.existing_id for r in new if r.values.get("renewal_date") is not None]
     for r in changed:
         done = update_existing(ctx, ACCOUNTS, Account, r, _account_values(r))
         if "csm" in done:
             csm_changes.append((r.existing_id, *done["csm"]))
+        if "renewal_date" in done:
+            renewing.append(r.existing_id)
     if csm_changes:  # as `account update --csm`: tasks follow the new CSM, "Assign a CSM" is done
         from cstool.services.tasks import follow_account_csm_changes
 
         follow_account_csm_changes(ctx.session, csm_changes, actor=ctx.actor)
+    if renewing:  # the same function as a renewal date set by command: check-ins move, renewals open
+        from cstool.services.renewals import follow_renewal_dates
+
+        follow_renewal_dates(ctx.session, renewing, actor=ctx.actor)
     if changed:
         from cstool.services.gemstones import recalc_all
 
@@ -166,6 +179,36 @@ CONTACTS = Kind(
     aliases=("contact",), help="Account Name, Contact Name, Title, Role, Email, Phone, GitLab Admin",
 )
 
+OPPORTUNITY_BLANK = {"stage": "discovery", "close_date": None, "amount_cents": None, "iacv_cents": None, "type": None,
+                     "renewal_date": None, "arr_due_cents": None, "forecast": None, "churn_reason": None}
+
+
+def _resolve_opportunities(ctx: Context, rows: list[Row]) -> list[Row]:
+    rows = _resolve_named(Opportunity)(ctx, rows)
+    kept = []
+    for r in rows:  # a lost renewal without its churn reason is refused by line, as the command refuses it
+        v = r.values
+        problem = renewal_rules.close_problem(opportunity_type=v.get("type"), stage=v.get("stage") or "discovery",
+                                              churn_reason=v.get("churn_reason"))
+        if problem and r.existing_id is None:
+            ctx.error(r.line, problem.replace("--churn-reason", "a Churn Reason column"))
+            continue
+        kept.append(r)
+    return kept
+
+
+def _write_opportunities(ctx: Context, rows: list[Row]) -> None:
+    """New rows and updates, then the revenue rules of the deals written (the function the commands call)."""
+    from cstool.services.importing.refs import chunks
+    from cstool.services.renewals import follow_renewal_deals
+
+    before: dict[int, str] = {}
+    for chunk in chunks(sorted(r.existing_id for r in rows if r.existing_id is not None)):
+        before.update(ctx.session.execute(select(Opportunity.id, Opportunity.stage).where(Opportunity.id.in_(chunk))).all())
+    _write_named(lambda: OPPORTUNITIES, Opportunity, OPPORTUNITY_BLANK)(ctx, rows)
+    follow_renewal_deals(ctx.session, {r.existing_id: before.get(r.existing_id) for r in rows}, actor=ctx.actor)
+
+
 OPPORTUNITIES = Kind(
     "opportunities", "opportunity", "opportunity",
     (
@@ -177,9 +220,14 @@ OPPORTUNITIES = Kind(
         Column("iacv_cents", ("iacv", "Incremental ACV"), cents),
         Column("type", ("Opportunity Type",), pick(f.OPPORTUNITY_TYPES, {"add-on-business": "add-on",
                                                                          "new-business": "new"})),
+        Column("renewal_date", ("Renewal Date", "Subscription End Date", "Contract End Date"), day),
+        Column("arr_due_cents", ("arr_due", "ARR Due", "Renewal ARR", "Available to Renew", "ATR"), cents),
+        Column("forecast", ("Forecast Category", "Forecast", "ForecastCategoryName"),
+               lambda v, ctx, n: renewal_rules.forecast(v, field_name=n)),
+        Column("churn_reason", ("Churn Reason", "Loss Reason", "Closed Lost Reason", "Reason Lost"),
+               lambda v, ctx, n: renewal_rules.churn_reason(v, field_name=n)),
     ),
-    _resolve_named(Opportunity),
-    _write_named(lambda: OPPORTUNITIES, Opportunity, {"stage": "discovery", "close_date": None, "amount_cents": None,
-                                                      "iacv_cents": None, "type": None}),
+    _resolve_opportunities,
+    _write_opportunities,
     aliases=("opportunity",), help="Account Name, Opportunity Name, Stage, Close Date, Amount, iACV, Type",
 )
