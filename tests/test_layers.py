@@ -52,6 +52,7 @@ KNOWN_DEBT = {
     ("cstool.queries.plans", "cstool.services.lookup"),
     ("cstool.queries.pov", "cstool.services.lookup"),
     ("cstool.queries.pse", "cstool.services.lookup"),
+    ("cstool.queries.tasks", "cstool.services.lookup"),
     ("cstool.queries.timeline", "cstool.services.lookup"),
     # queries -> services.records (the record builders every command prints)
     ("cstool.queries.accounts", "cstool.services.records"),
@@ -62,9 +63,12 @@ KNOWN_DEBT = {
     ("cstool.queries.plans", "cstool.services.records"),
     ("cstool.queries.pov", "cstool.services.records"),
     ("cstool.queries.pse", "cstool.services.records"),
+    ("cstool.queries.renewals", "cstool.services.records"),
     ("cstool.queries.reports", "cstool.services.records"),
+    ("cstool.queries.tasks", "cstool.services.records"),
     ("cstool.queries.timeline", "cstool.services.records"),
     # queries -> services.settings (reading a setting)
+    ("cstool.queries.dashboard", "cstool.services.settings"),
     ("cstool.queries.ebr", "cstool.services.settings"),
     ("cstool.queries.health", "cstool.services.settings"),
     ("cstool.queries.plans", "cstool.services.settings"),
