@@ -94,7 +94,8 @@ def test_config(cli):
     assert rows == {"fiscal-year-start": 1, "tte-goal": 14, "ttfv-goal": 30, "tto-goal": 45, "first-value-threshold": 10,
                     "ttpi-goal": 90, "health-weight-usage": 30, "health-weight-engagement": 20,
                     "health-weight-sentiment": 20, "health-weight-ebr": 10, "health-weight-onboarding": 10,
-                    "health-weight-pse": 10, "csm-manager": None, "team-domains": None, "timezone": "UTC"}
+                    "health-weight-pse": 10, "csm-manager": None, "team-domains": None, "iacv-source": "opportunities",
+                    "timezone": "UTC"}
     cli.ok("config", "set", "csm-manager", "Maria Lopez")  # a name, not a number
     assert cli.ok("config", "get", "csm-manager").stdout.strip() == "Maria Lopez"
     r = cli("config", "set", "fiscal-year-start", "13")

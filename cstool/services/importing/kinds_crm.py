@@ -10,7 +10,7 @@ from cstool.services.importing.cells import boolean, cents, day, name_of, pick, 
 from cstool.services.importing.refs import account_ids, match_existing, resolve_accounts
 from cstool.services.lookup import name_key
 from cstool.storage.models import Account, Contact, Opportunity
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 
 def _field(option: str):
@@ -76,24 +76,16 @@ def _write_accounts(ctx: Context, rows: list[Row]) -> None:
                 "gemstone": None, "gemstone_rank": 6, "created_at": ctx.stamp, "updated_at": ctx.stamp,
                 "archived_at": None}
 
-    ids = insert_new(ctx, ACCOUNTS, new, record)
-    if ids:
-        from cstool.services.gemstones import name_for_rank_sql, rank_sql
-        from cstool.services.onboarding import create_pending_onboardings_bulk
+    from cstool.services.gemstones import recalc_all
 
-        batch = Account.id.between(ids[0], ids[-1])
-        rank = rank_sql()
-        ctx.session.connection().execute(
-            update(Account.__table__).where(batch).values(gemstone_rank=rank, gemstone=name_for_rank_sql(rank)))
-        if not ctx.options.get("no_onboarding"):  # from no gemstone into ruby or above: a placeholder
-            created = create_pending_onboardings_bulk(ctx.session, actor=ctx.actor,
-                                                      where=batch & (Account.gemstone_rank <= 4))
-            ctx.result.onboardings_created += len(created)
+    ids = insert_new(ctx, ACCOUNTS, new, record)
+    if ids:  # the tier-up rule `account add` applies (history, placeholders), once for the batch
+        done = recalc_all(ctx.session, actor=ctx.actor, dry_run=False, where=Account.id.between(ids[0], ids[-1]),
+                          create_onboardings=not ctx.options.get("no_onboarding"))
+        ctx.result.onboardings_created += done["onboardings_created"]
     for r in changed:
         update_existing(ctx, ACCOUNTS, Account, r, _account_values(r))
     if changed:
-        from cstool.services.gemstones import recalc_all
-
         done = recalc_all(ctx.session, actor=ctx.actor, dry_run=False, only_ids=[r.existing_id for r in changed],
                           create_onboardings=not ctx.options.get("no_onboarding"))
         ctx.result.onboardings_created += done["onboardings_created"]
@@ -144,6 +136,38 @@ CONTACTS = Kind(
     aliases=("contact",), help="Account Name, Contact Name, Title, Role, Email, Phone, GitLab Admin",
 )
 
+def _write_opportunities(ctx: Context, rows: list[Row]) -> None:
+    """Write the rows, noting each opportunity with the stage it had, for the deal rules of `_finish_opportunities`."""
+    moves = ctx.state.setdefault("moves", {})
+    existing = [r.existing_id for r in rows if r.existing_id is not None]
+    before = {}
+    for i in range(0, len(existing), 900):
+        before.update(ctx.session.execute(select(Opportunity.id, Opportunity.stage)
+                                          .where(Opportunity.id.in_(existing[i:i + 900]))).all())
+    _write_named_opportunities(ctx, rows)
+    for r in rows:
+        moves.setdefault(r.existing_id, before.get(r.existing_id))
+
+
+def _finish_opportunities(ctx: Context) -> None:
+    """The rules `opportunity add`/`update` apply, once for the whole file: "Assign a CSM" at negotiating, then
+    what closed-won deals do to their accounts."""
+    from cstool.services.deals import apply_closed_won, create_assign_csm_tasks
+
+    from sqlalchemy import func
+
+    from cstool.storage.models import Onboarding
+
+    moves = ctx.state.get("moves", {})
+    create_assign_csm_tasks(ctx.session, moves=moves.items(), actor=ctx.actor)
+    before = ctx.session.scalar(select(func.count()).select_from(Onboarding))
+    apply_closed_won(ctx.session, opportunity_ids=moves, actor=ctx.actor)
+    ctx.result.onboardings_created += ctx.session.scalar(select(func.count()).select_from(Onboarding)) - before
+
+
+_write_named_opportunities = _write_named(lambda: OPPORTUNITIES, Opportunity, {
+    "stage": "discovery", "close_date": None, "amount_cents": None, "iacv_cents": None, "type": None})
+
 OPPORTUNITIES = Kind(
     "opportunities", "opportunity", "opportunity",
     (
@@ -156,8 +180,6 @@ OPPORTUNITIES = Kind(
         Column("type", ("Opportunity Type",), pick(f.OPPORTUNITY_TYPES, {"add-on-business": "add-on",
                                                                          "new-business": "new"})),
     ),
-    _resolve_named(Opportunity),
-    _write_named(lambda: OPPORTUNITIES, Opportunity, {"stage": "discovery", "close_date": None, "amount_cents": None,
-                                                      "iacv_cents": None, "type": None}),
+    _resolve_named(Opportunity), _write_opportunities, finish=_finish_opportunities,
     aliases=("opportunity",), help="Account Name, Opportunity Name, Stage, Close Date, Amount, iACV, Type",
 )

@@ -75,6 +75,8 @@ def _values(r: Row) -> dict:
     out = {k: v for k, v in r.values.items() if k not in ("account", "opportunity")}
     if "opportunity" in r.refs:
         out["opportunity_id"] = r.refs["opportunity"]
+    if out.get("first_engaged_date") is not None:  # a date the file gives was set by a person: it wins and stays
+        out["first_engaged_source"] = "manual"
     return out
 
 
@@ -93,10 +95,18 @@ def _write_onboardings(ctx: Context, rows: list[Row]) -> None:
             update_existing(ctx, ONBOARDINGS, Onboarding, r, _values(r))
     blank = {c: None for c in ("owner", "team", "greenfield", "notes", "challenges", "success_plan_url",
                                "delay_reason", "delay_cause", "survey_sent", "survey_received", "experience_score",
-                               "opportunity_id", *DATES)}
+                               "opportunity_id", "first_engaged_source", *DATES)}
     insert_new(ctx, ONBOARDINGS, [r for r in rows if r.existing_id is None],
                lambda r: {**blank, **_values(r), "account_id": r.account_id, "created_at": ctx.stamp,
                           "updated_at": ctx.stamp})
+    ctx.state.setdefault("accounts", set()).update(r.account_id for r in rows)
+
+
+def _finish_onboardings(ctx: Context) -> None:
+    """Onboardings without a first-engaged date in the file take it from the timeline, as `onboarding start`."""
+    from cstool.services.onboarding import refresh_first_engagement
+
+    refresh_first_engagement(ctx.session, account_ids=ctx.state.get("accounts", ()), actor=ctx.actor)
 
 
 ONBOARDINGS = Kind(
@@ -123,7 +133,7 @@ ONBOARDINGS = Kind(
         Column("survey_received", (), boolean),
         Column("experience_score", ("Score", "Experience Score"), lambda v, ctx, n: rules.experience_score(v)),
     ),
-    _resolve_onboardings, _write_onboardings,
+    _resolve_onboardings, _write_onboardings, finish=_finish_onboardings,
     aliases=("onboarding",), help="Account Name, Status, Purchase Date, Start Date, First Engaged, First Value, ...",
 )
 
