@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 
 from sqlmodel import Session
 
@@ -75,7 +76,9 @@ def update_activity(session: Session, *, ref: str, raw: dict, actor: str) -> tup
     values: dict = {}
     if raw.get("date") is not None:
         values["on_date"] = parse_date(raw["date"], field="date")
-        check_dates({"first_engaged_date": values["on_date"]}, today=today())
+        latest = today() + timedelta(days=1)
+        if values["on_date"] > latest:  # the timeline holds what happened
+            raise InvalidValue("date", raw["date"], f"a date may not be later than tomorrow ({latest.isoformat()})")
     if raw.get("type") is not None:
         values["type"] = f.choice("type", raw["type"], ACTIVITY_TYPES)
     if raw.get("subject") is not None:
