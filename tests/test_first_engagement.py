@@ -163,3 +163,23 @@ def test_report_ttv_places_a_pre_start_call_in_the_quarter_of_the_start(cli):
     (row,) = cli.json("report", "onboarding")
     assert (row["tte_days"], "tte" in row["pending"]) == (0, False)
     assert _onboarding(cli)["tte_days"] == 0
+
+
+def test_dates_stored_before_the_rule_are_kept_as_set_by_hand(bare_cli, tmp_path):
+    """Migration 0006: a first-engaged date already in the store is `manual`, so an upgrade changes no figure."""
+    import sqlite3
+
+    from tests.test_storage import _store_at
+
+    db = tmp_path / "old.db"
+    _store_at(db, "0005")
+    with sqlite3.connect(db) as c:
+        c.execute("INSERT INTO account (name, name_key, gemstone_rank, created_at, updated_at) "
+                  "VALUES ('Acme', 'acme', 6, '2026-01-01 00:00:00', '2026-01-01 00:00:00')")
+        c.execute("INSERT INTO onboarding (account_id, status, start_date, first_engaged_date, created_at, updated_at) "
+                  "VALUES (1, 'in-progress', '2026-10-01', '2026-10-09', '2026-10-01 00:00:00', "
+                  "'2026-10-01 00:00:00')")
+    c.close()
+    bare_cli.ok("--db", str(db), "activity", "log", "Acme", "--type", "call", "--subject", "x", "--date", "2026-09-30")
+    o = bare_cli.json("--db", str(db), "onboarding", "show", "Acme")
+    assert (o["first_engaged_date"], o["first_engaged_source"], o["tte_days"]) == ("2026-10-09", "manual", 8)

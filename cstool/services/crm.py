@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
 from sqlmodel import Session
 
 from cstool.domain import fields as f

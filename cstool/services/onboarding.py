@@ -13,7 +13,7 @@ from cstool.clock import today as clock_today
 from cstool.domain import fields as f
 from cstool.domain import onboarding as rules
 from cstool.domain.dates import parse_date
-from cstool.errors import Conflict, RuleViolation
+from cstool.errors import Conflict
 from cstool.services.history import apply_changes, record_changes, record_created
 from cstool.services.lookup import find_account
 from cstool.services.records import iso
