@@ -56,6 +56,12 @@ def test_iacv_is_the_sum_of_closed_won_new_and_add_on_deals_of_the_last_365_days
     assert _account(cli)["iacv"] == 15000
 
 
+def test_a_deal_without_an_iacv_leaves_the_accounts_iacv_alone(cli):
+    cli.ok("account", "add", "Acme", "--users", "100", "--iacv", "3000")
+    _deal(cli, "Acme", "Acme new", close="2026-11-10")
+    assert (_account(cli)["iacv"], _account(cli)["gemstone"]) == (3000, "quartz")
+
+
 def test_a_deal_that_lifts_the_account_into_ruby_creates_its_onboarding(cli):
     cli.ok("account", "add", "Acme", "--users", "100", "--csm", "Ann")
     assert cli.json("onboarding", "list") == []

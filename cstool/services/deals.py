@@ -125,8 +125,8 @@ def create_assign_csm_tasks(session: Session, *, moves: Iterable[tuple[int, str 
 def roll_up_iacv(session: Session, *, actor: str, account_ids: Iterable[int] | None = None,
                  deal_names: dict[int, str] | None = None) -> tuple[list[int], list[str]]:
     """The account's iACV becomes the sum of the iACV of its closed-won new and add-on deals closed in the last
-    365 days (0 once all have aged out), for every account that has ever had such a deal; an account that never
-    had one keeps its typed or imported value.  Off with `config set iacv-source manual`.  For the accounts given
+    365 days (0 once all have aged out), for every account that has ever had such a deal with an iACV recorded; an
+    account that never had one keeps its typed or imported value.  Off with `config set iacv-source manual`.  For the accounts given
     (all active accounts when None); returns the accounts whose iACV changed, and one line each."""
     from cstool.services.settings import get_setting
 
@@ -136,8 +136,9 @@ def roll_up_iacv(session: Session, *, actor: str, account_ids: Iterable[int] | N
     o, a = Opportunity.__table__.c, Account.__table__.c
     opens = g.iacv_window_opens(today())
     counted = or_(o.close_date.is_(None), o.close_date >= opens)
-    rolled = (select(o.account_id, func.sum(case((counted, func.coalesce(o.iacv_cents, 0)), else_=0)).label("cents"))
-              .where(o.stage == "closed-won", o.type.in_(g.IACV_DEAL_TYPES)).group_by(o.account_id).subquery())
+    rolled = (select(o.account_id, func.sum(case((counted, o.iacv_cents), else_=0)).label("cents"))
+              .where(o.stage == "closed-won", o.type.in_(g.IACV_DEAL_TYPES), o.iacv_cents.is_not(None))
+              .group_by(o.account_id).subquery())
     base = (select(a.id, a.name, a.iacv_cents, rolled.c.cents).join(rolled, rolled.c.account_id == a.id)
             .where(a.archived_at.is_(None), or_(a.iacv_cents.is_(None), a.iacv_cents != rolled.c.cents)))
     rows = []
