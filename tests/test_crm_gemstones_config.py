@@ -95,6 +95,7 @@ def test_config(cli):
                     "ttpi-goal": 90, "health-weight-usage": 30, "health-weight-engagement": 20,
                     "health-weight-sentiment": 20, "health-weight-ebr": 10, "health-weight-onboarding": 10,
                     "health-weight-pse": 10, "renewal-lead-days": 180, "csm-manager": None, "team-domains": None,
+                    "iacv-source": "opportunities",
                     "timezone": "UTC"}
     cli.ok("config", "set", "csm-manager", "Maria Lopez")  # a name, not a number
     assert cli.ok("config", "get", "csm-manager").stdout.strip() == "Maria Lopez"

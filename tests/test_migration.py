@@ -75,6 +75,8 @@ def _expected(onboardings, q_start: date, q_end: date) -> list[dict]:
         values, pending, overdue = [], 0, 0
         for r in onboardings:
             reached, clock = r[reached_key], r[clock_key]
+            if metric == "tte" and reached is not None:
+                reached = max(reached, r["start"])  # a TTE is achieved on the later of first-engaged and start
             if reached is not None and q_start <= reached <= q_end:
                 days = (reached - clock).days
                 values.append(max(0, days) if metric == "tte" else days)

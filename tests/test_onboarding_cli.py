@@ -103,18 +103,20 @@ def test_correcting_a_back_dated_start_reopens_what_is_no_longer_late(cli):
     assert (tasks["Kickoff call"]["due_date"], tasks["Kickoff call"]["closed_reason"]) == ("2026-11-26", None)
 
 
-def test_activities_set_first_engaged_only_for_calls_and_meetings_on_or_after_start(cli):
-    _started(cli, start="2026-10-10")
-    cli.ok("activity", "log", "Acme", "--type", "call", "--subject", "pre-sales", "--date", "2026-10-05")
+def test_first_engaged_comes_from_calls_and_meetings_on_the_timeline(cli):
+    _started(cli, start="2026-10-10")  # purchase 2026-09-20: the engagement window opens 2026-06-22
     cli.ok("activity", "log", "Acme", "--type", "email", "--subject", "hello", "--date", "2026-10-11")
     cli.ok("activity", "log", "Acme", "--type", "workshop", "--subject", "ws", "--date", "2026-10-12")
     assert cli.json("onboarding", "show", "Acme")["first_engaged_date"] is None
     r = cli.ok("activity", "log", "Acme", "--type", "meeting", "--subject", "kickoff", "--date", "2026-10-20")
-    assert "first-engaged date set to 2026-10-20 (TTE 10 days)" in r.stderr
+    assert "first-engaged date 2026-10-20 from the timeline (TTE 10 days)" in r.stderr
     cli.ok("activity", "log", "Acme", "--type", "call", "--subject", "earlier one logged late", "--date", "2026-10-15")
     assert cli.json("onboarding", "show", "Acme")["first_engaged_date"] == "2026-10-15"
     cli.ok("activity", "log", "Acme", "--type", "call", "--subject", "later", "--date", "2026-10-25")
     assert cli.json("onboarding", "show", "Acme")["tte_days"] == 5
+    cli.ok("activity", "log", "Acme", "--type", "call", "--subject", "pre-sales", "--date", "2026-10-05")
+    o = cli.json("onboarding", "show", "Acme")  # a call before the start: TTE 0
+    assert (o["first_engaged_date"], o["first_engaged_source"], o["tte_days"]) == ("2026-10-05", "timeline", 0)
     timeline = cli.json("activity", "list", "Acme")
     assert [a["date"] for a in timeline] == ["2026-10-25", "2026-10-20", "2026-10-15", "2026-10-12", "2026-10-11",
                                              "2026-10-05"]

@@ -1,4 +1,4 @@
-"""`cstool activity log|list`: the account timeline."""
+"""`cstool activity log|update|remove|list|import-mail|import-calendar`: the account timeline."""
 
 from __future__ import annotations
 
@@ -35,6 +35,45 @@ def log(
                                       opportunity=opportunity, disposition=disposition, notes=notes_, actor=actor)
     notes(events)
     render.record(record, fmt, title="Activity")
+
+
+@app.command("update")
+def update(
+    ctx: typer.Context,
+    ref: Annotated[str, typer.Argument(help="Activity id (see `activity list ACCOUNT`).")],
+    on: Annotated[str | None, typer.Option("--date", help="When it happened.")] = None,
+    type_: Annotated[str | None, typer.Option("--type", help="call|meeting|email|workshop")] = None,
+    subject: Annotated[str | None, typer.Option("--subject")] = None,
+    contact: Annotated[str | None, typer.Option("--contact", help="Contact id or name on this account (\"\" clears).")] = None,
+    opportunity: Annotated[str | None, typer.Option("--opportunity", help="Opportunity id or name (\"\" clears).")] = None,
+    disposition: Annotated[str | None, typer.Option("--disposition", help="Outcome (\"\" clears).")] = None,
+    notes_: Annotated[str | None, typer.Option("--notes", help="Notes (\"\" clears).")] = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Correct an activity; the onboarding's first-engaged date follows."""
+    from cstool.services.timeline import update_activity
+
+    raw = {"date": on, "type": type_, "subject": subject, "contact": contact, "opportunity": opportunity,
+           "disposition": disposition, "notes": notes_}
+    with writing(ctx) as (session, actor):
+        record, events = update_activity(session, ref=ref, raw=raw, actor=actor)
+    notes(events)
+    render.record(record, fmt, title="Activity")
+
+
+@app.command("remove")
+def remove(
+    ctx: typer.Context,
+    ref: Annotated[str, typer.Argument(help="Activity id (see `activity list ACCOUNT`).")],
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Remove an activity (its history stays); the onboarding's first-engaged date follows."""
+    from cstool.services.timeline import remove_activity
+
+    with writing(ctx) as (session, actor):
+        record, events = remove_activity(session, ref=ref, actor=actor)
+    notes(events)
+    render.record(record, fmt, title="Removed activity")
 
 
 @app.command("list")

@@ -38,15 +38,18 @@ def recalc(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Show the transitions, change nothing.")] = False,
     fmt: FormatOpt = Format.table,
 ) -> None:
-    """Recompute every account's gemstone; print the transitions and onboardings created (for cron)."""
+    """Recompute every account's gemstone; print the transitions and onboardings created (for cron). The iACV of
+    accounts with closed-won deals is first rolled up over the last 365 days (unless iacv-source is manual)."""
     from cstool.services.gemstones import recalc_all
 
     with writing(ctx) as (session, actor):
-        result = recalc_all(session, actor=actor, dry_run=dry_run)
+        result = recalc_all(session, actor=actor, dry_run=dry_run, roll_up=True)  # deals of 365 days; they age out
         if dry_run:
             session.rollback()
     transitions = result["transitions"]
     verb = "would change" if dry_run else "changed"
+    for line in result["iacv_changes"]:
+        note(("would change " if dry_run else "") + line)
     note(f"{len(transitions)} account(s) {verb} gemstone; {result['onboardings_created']} onboarding(s) created.")
     if fmt is Format.json:
         render.record(result, fmt)

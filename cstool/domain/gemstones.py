@@ -8,6 +8,7 @@ two cannot drift apart.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, timedelta
 from decimal import Decimal
 
 NO_GEMSTONE_RANK = 6
@@ -95,3 +96,21 @@ def projected_for_csm(*, old_stage: str | None, new_stage: str, opportunity_type
     iacv = (account_iacv or Decimal(0)) + (opportunity_iacv or Decimal(0))
     projected = compute(users, plan, iacv if account_iacv is not None or opportunity_iacv is not None else None)
     return projected if projected.rank <= 4 else None
+
+
+# --- the account follows its deals (SPEC section 4) ----------------------------------------------
+
+IACV_DEAL_TYPES = ("new", "add-on")  # the closed-won deals whose iACV rolls up into the account's
+IACV_WINDOW_DAYS = 365
+IACV_SOURCES = ("opportunities", "manual")  # setting iacv-source: the roll-up on (default), or iACV kept by hand
+
+
+def iacv_window_opens(today: date) -> date:
+    """The first close date that still counts: a deal closed in the last 365 days (today included) counts; one
+    closed 365 days ago or earlier has aged out.  A closed-won deal with no close date never ages out."""
+    return today - timedelta(days=IACV_WINDOW_DAYS - 1)
+
+
+def fills_purchase(opportunity_type: str | None) -> bool:
+    """A closed-won new or add-on deal gives the open onboarding its purchase date; a renewal or services one not."""
+    return opportunity_type in IACV_DEAL_TYPES

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Iterable
 
 from dateutil.relativedelta import relativedelta
 
@@ -19,6 +20,8 @@ DELAY_CAUSES = ("customer", "gitlab")
 ACTIVITY_TYPES = ("call", "meeting", "email", "workshop")
 ENGAGING_TYPES = ("call", "meeting")  # the ones that set first-engaged
 PURCHASE_SLACK_DAYS = 365
+ENGAGEMENT_LOOKBACK_DAYS = 90  # the engagement window opens this long before the purchase (or start)
+FIRST_ENGAGED_SOURCES = ("manual", "timeline")
 
 DATE_FIELDS = {
     "purchase_date": "purchase-date",
@@ -61,6 +64,36 @@ def check_dates(dates: dict[str, date | None], *, today: date) -> None:
                     f"{DATE_FIELDS[field]}: {d.isoformat()} is more than {PURCHASE_SLACK_DAYS} days before the "
                     f"purchase date {purchase.isoformat()}; use a date on or after {floor.isoformat()}."
                 )
+
+
+# --- first engagement comes from the timeline (SPEC section 5) ---------------------------------
+
+
+def engagement_window_opens(*, purchase: date | None, start: date | None,
+                            previous_finish: date | None) -> date | None:
+    """The day an onboarding's engagement window opens: the later of 90 days before its purchase date (its start
+    date when it has none) and the finish date of the account's previous onboarding.  The window has no end.
+    None when the onboarding has neither date (nothing to measure from)."""
+    anchor = purchase if purchase is not None else start
+    if anchor is None:
+        return None
+    opens = anchor - timedelta(days=ENGAGEMENT_LOOKBACK_DAYS)
+    return max(opens, previous_finish) if previous_finish is not None else opens
+
+
+def previous_finish(others: Iterable[tuple[date | None, date | None]], *, start: date) -> date | None:
+    """The finish date of the account's previous onboarding, from the (start, finish) of its other onboardings:
+    the latest finish on or before this onboarding's start (an onboarding that had ended before this one began)."""
+    ends = [finish for _, finish in others if finish is not None and finish <= start]
+    return max(ends) if ends else None
+
+
+def first_engagement(engaging_dates: Iterable[date], *, opens: date | None) -> date | None:
+    """The earliest call or meeting inside the window (on or after the day it opens); None when there is none."""
+    if opens is None:
+        return None
+    inside = [d for d in engaging_dates if d >= opens]
+    return min(inside) if inside else None
 
 
 def completion_fields(survey_sent: bool | None, survey_received: bool | None, score: int | None) -> None:

@@ -54,6 +54,9 @@ SETTINGS: dict[str, SettingSpec] = {
         SettingSpec("csm-manager", None, 0, 0, "who gets the 'Assign a CSM' task (a name)", text=True),
         SettingSpec("team-domains", None, 0, 0, "the team's own email domains, never a customer (example.com,...)",
                     text=True, check=lambda v: _domains(v)),
+        SettingSpec("iacv-source", "opportunities", 0, 0, "where accounts' iACV comes from: opportunities (the sum "
+                    "of closed-won new and add-on deals of the last 365 days) or manual", text=True,
+                    check=lambda v: _iacv_source(v)),
         SettingSpec("timezone", "UTC", 0, 0, "time zone that imported mail and meetings are dated in", text=True,
                     check=lambda v: _timezone(v)),
     )
@@ -82,3 +85,10 @@ def _timezone(value: str) -> str:
         raise InvalidValue("timezone", value, "use a time zone name like UTC, Europe/Berlin or America/New_York") \
             from None
     return value
+
+
+def _iacv_source(value: str) -> str:
+    from cstool.domain.fields import choice
+    from cstool.domain.gemstones import IACV_SOURCES
+
+    return choice("iacv-source", value, IACV_SOURCES)

@@ -106,6 +106,15 @@ MILESTONE_NAMES = {"first_engaged_date": "first-engaged date", "first_value_date
                    "finish_date": "finish date"}
 
 
+def achieved_on(metric: str, row: dict) -> date | None:
+    """The day a metric is achieved, which places it in a quarter: its milestone's date, except that a TTE is
+    achieved on the later of the first-engaged and start dates (a call before the start counts on the start)."""
+    achieved = row.get(ACHIEVED_FIELD[metric])
+    if metric == "tte" and achieved is not None and row.get("start_date") is not None:
+        return max(achieved, row["start_date"])
+    return achieved
+
+
 def classify(
     metric: str,
     row: dict,
@@ -130,7 +139,7 @@ def classify(
     out once, in the quarter of the completion).  Completing does not stop the first-value clock: a
     completed onboarding without a first value stays pending (and overdue) until that date arrives.
     """
-    achieved = row.get(ACHIEVED_FIELD[metric])
+    achieved = achieved_on(metric, row)
     clock_field = CLOCK_FIELD[metric]
     clock = row.get(clock_field)
     start = row.get("start_date")

@@ -43,8 +43,9 @@ def _verdict_sql(metric: str, q: FiscalQuarter, *, today: date, cohort: str, goa
     """(scope, verdict): which onboardings are in this quarter's pool for the metric, and a CASE naming each
     one's verdict: measured, pending, overdue, left_out:<reason> or none."""
     o = Onboarding
-    reached, clock, start = (getattr(o, ttv.ACHIEVED_FIELD[metric]), getattr(o, ttv.CLOCK_FIELD[metric]),
-                             o.start_date)
+    milestone, clock, start = (getattr(o, ttv.ACHIEVED_FIELD[metric]), getattr(o, ttv.CLOCK_FIELD[metric]),
+                               o.start_date)
+    reached = _reached_sql(metric)
     no_clock = f"left_out:no {ttv.CLOCK_NAMES[ttv.CLOCK_FIELD[metric]]}"
     if cohort == "start":
         asof = today
@@ -53,9 +54,11 @@ def _verdict_sql(metric: str, q: FiscalQuarter, *, today: date, cohort: str, goa
     else:
         asof = min(q.end, today)
         measured = reached.between(q.start, q.end)
-        # three terms, each answered by the milestone's index (SQLite's multi-index OR): reached in the quarter,
-        # never reached, reached after it; the start condition is the CASE's (`pool`), not the index's
-        scope = or_(measured, reached.is_(None), reached > asof)
+        # terms each answered by an index (SQLite's multi-index OR): the milestone in the quarter, never reached,
+        # reached after it, and (TTE: achieved on the start when the call came first) started in the quarter; the
+        # exact conditions are the CASE's (`pool`, `measured`), not the index's
+        scope = or_(milestone.between(q.start, q.end), milestone.is_(None), milestone > asof,
+                    *([start.between(q.start, q.end)] if metric == "tte" else []))
     # NULL-safe: no start date means not in the pool (SQL's NOT of a NULL comparison is not true)
     pool = and_(start.is_not(None), start <= asof, or_(reached.is_(None), reached > asof))
     whens = [(and_(measured, clock.is_(None)), literal(no_clock)), (measured, literal("measured")),
@@ -71,6 +74,15 @@ def _verdict_sql(metric: str, q: FiscalQuarter, *, today: date, cohort: str, goa
     return scope, case(*whens, else_=literal("pending"))
 
 
+def _reached_sql(metric: str):
+    """The SQL twin of `ttv.achieved_on`: the milestone's date, for TTE the later of first-engaged and start."""
+    milestone = getattr(Onboarding, ttv.ACHIEVED_FIELD[metric])
+    if metric != "tte":
+        return milestone
+    return case((and_(milestone.is_not(None), Onboarding.start_date.is_not(None),
+                      milestone < Onboarding.start_date), Onboarding.start_date), else_=milestone)
+
+
 def _group_column(by: str | None):
     return {"csm": Onboarding.owner, "segment": Account.segment, "gemstone": Account.gemstone, None: None}[by]
 
@@ -81,7 +93,7 @@ def _metric_figures(session, metric: str, q: FiscalQuarter, *, today: date, coho
     that counts verdicts and measured values in SQL (a value comes back once with how often it occurs)."""
     o = Onboarding
     scope, verdict = _verdict_sql(metric, q, today=today, cohort=cohort, goal=goal)
-    reached, clock = getattr(o, ttv.ACHIEVED_FIELD[metric]), getattr(o, ttv.CLOCK_FIELD[metric])
+    reached, clock = _reached_sql(metric), getattr(o, ttv.CLOCK_FIELD[metric])
     measured = reached.between(q.start, q.end) if cohort != "start" else and_(reached.is_not(None), reached <= today)
     days = case((and_(measured, clock.is_not(None)), days_between(reached, clock)), else_=None).label("days")
     group = _group_column(by)

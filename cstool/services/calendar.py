@@ -89,7 +89,6 @@ def _day(value, zone) -> date:
 def import_calendar(session: Session, *, path: str, dry_run: bool, actor: str,
                     progress: Callable[[int, int], None] | None = None) -> Summary:
     from cstool.services.mail import directory, write_activities
-    from cstool.services.onboarding import note_engagements
 
     calendars = read_calendar(path)
     summary = Summary(dry_run=dry_run)
@@ -104,11 +103,7 @@ def import_calendar(session: Session, *, path: str, dry_run: bool, actor: str,
     except Exception as exc:  # noqa: BLE001 -- a property no reader makes sense of (a broken DTSTART...)
         raise _refuse(path, f"an event cannot be read ({str(exc).splitlines()[0][:120] or type(exc).__name__})") \
             from None
-    new = write_activities(session, wanted, summary, actor=actor, source="calendar", kind="meeting")
-    engaging: dict[int, set] = {}
-    for row in new:
-        engaging.setdefault(row["account_id"], set()).add(row["on_date"])
-    note_engagements(session, engaging, actor=actor)
+    write_activities(session, wanted, summary, actor=actor, source="calendar", kind="meeting")
     return summary
 
 

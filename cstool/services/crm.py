@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
 from sqlmodel import Session
 
 from cstool.domain import fields as f
@@ -10,7 +9,7 @@ from cstool.domain.crm import CONTACT_FIELDS, opportunity_fields
 from cstool.services.history import apply_changes, record_changes, record_created
 from cstool.services.lookup import find_named, account_names, find_account
 from cstool.services.records import contact_record, opportunity_record
-from cstool.storage.models import Account, Contact, ContactCreate, Opportunity, OpportunityCreate, Task
+from cstool.storage.models import Contact, ContactCreate, Opportunity, OpportunityCreate
 
 
 # --- contacts -----------------------------------------------------------------
@@ -77,8 +76,7 @@ def add_opportunity(session: Session, *, account: str, raw: dict, actor: str) ->
     record_created(session, actor=actor, entity="opportunity", entity_id=opp.id, account_id=acc.id,
                    values=data.model_dump())
     events = [f"Added opportunity {opp.name} (id {opp.id}) to {acc.name}."]
-    _assign_csm_task(session, acc, opp, old_stage=None, actor=actor, events=events)
-    _follow_renewal_deals(session, {opp.id: None}, actor=actor, events=events)
+    events += _deal_rules(session, opp, old_stage=None, actor=actor)
     return opportunity_record(opp, acc.name), events
 
 
@@ -86,48 +84,19 @@ def update_opportunity(session: Session, *, ref: str, raw: dict, actor: str) -> 
     opp = find_opportunity(session, ref)
     old_stage = opp.stage
     values = f.parse_fields(opportunity_fields(), raw)
-    apply_changes(session, opp, values, actor=actor, entity="opportunity")
-    events: list[str] = []
-    _assign_csm_task(session, session.get(Account, opp.account_id), opp, old_stage=old_stage, actor=actor,
-                     events=events)
-    _follow_renewal_deals(session, {opp.id: old_stage}, actor=actor, events=events)
+    changes = apply_changes(session, opp, values, actor=actor, entity="opportunity")
+    events = _deal_rules(session, opp, old_stage=old_stage, actor=actor) if changes else []
     return opportunity_record(opp, account_names(session, {opp.account_id})[opp.account_id]), events
 
 
-def _follow_renewal_deals(session: Session, written: dict, *, actor: str, events: list[str]) -> None:
+def _deal_rules(session: Session, opp: Opportunity, *, old_stage: str | None, actor: str) -> list[str]:
+    """The rules an opportunity's change sets off (the same functions `import opportunities` calls for a file):
+    "Assign a CSM" at negotiating, then what a closed-won deal does to its account."""
+    from cstool.services.deals import apply_closed_won, create_assign_csm_tasks
     from cstool.services.renewals import follow_renewal_deals
 
-    follow_renewal_deals(session, written, actor=actor, events=events)
-
-
-def _assign_csm_task(session: Session, acc, opp, *, old_stage: str | None, actor: str, events: list[str]) -> None:
-    """CSM assignment starts before the close (SPEC section 4): a task for the CSM manager, once per account."""
-    from datetime import timedelta
-    from decimal import Decimal
-
-    from cstool.clock import now, today
-    from cstool.domain.gemstones import ASSIGN_CSM_DUE_DAYS, projected_for_csm
-    from cstool.services.settings import get_setting
-
-    projected = projected_for_csm(
-        old_stage=old_stage, new_stage=opp.stage, opportunity_type=opp.type, account_csm=acc.csm, users=acc.users,
-        plan=acc.plan, account_iacv=None if acc.iacv_cents is None else Decimal(acc.iacv_cents) / 100,
-        opportunity_iacv=None if opp.iacv_cents is None else Decimal(opp.iacv_cents) / 100)
-    if projected is None:
-        return
-    pending = session.scalars(select(Task).where(Task.account_id == acc.id, Task.kind == "assign-csm",
-                                                 Task.status == "open")).first()
-    if pending is not None:
-        events.append(f"{acc.name} still needs a CSM (task #{pending.id} is open).")
-        return
-    manager = get_setting(session, "csm-manager")
-    due = today() + timedelta(days=ASSIGN_CSM_DUE_DAYS)
-    task = Task(account_id=acc.id, title="Assign a CSM", due_date=due, owner=manager, kind="assign-csm",
-                type="lifecycle", source="rule:assign-csm", created_at=now())
-    session.add(task)
-    session.flush()
-    record_created(session, actor=actor, entity="task", entity_id=task.id, account_id=acc.id,
-                   values={"title": task.title, "due_date": due, "owner": manager})
-    events.append(f"{acc.name} has no CSM and would be {projected.name} with {opp.name!r}: task #{task.id} "
-                  f"'Assign a CSM' for {manager or 'the CSM manager (config set csm-manager NAME)'}, due "
-                  f"{due.isoformat()}.")
+    events = create_assign_csm_tasks(session, moves=[(opp.id, old_stage)], actor=actor)
+    events += apply_closed_won(session, opportunity_ids=[opp.id], actor=actor)
+    follow_renewal_deals(session, {opp.id: old_stage}, actor=actor, events=events)
+    session.refresh(opp)
+    return events

@@ -20,7 +20,7 @@ from sqlmodel import Session
 from cstool.clock import now
 from cstool.domain import gemstones
 from cstool.domain.fiscal import quarter_of
-from cstool.domain.onboarding import check_dates, playbook_tasks
+from cstool.domain.onboarding import ENGAGEMENT_LOOKBACK_DAYS, check_dates, playbook_tasks
 from cstool.errors import Conflict
 from cstool.services.settings import get_setting
 from cstool.storage.models import (
@@ -124,6 +124,13 @@ def build_demo(session: Session, *, actor: str, accounts: int = 200, today: date
                          "close_date": today + timedelta(days=rng.randint(10, 120)),
                          "amount_cents": rng.randint(10_000, 200_000) * 100, "iacv_cents": None, "type": "add-on"})
             opp_keys.append(None)
+    # the account's iACV is its closed-won new and add-on deals of the last 365 days (SPEC section 4): a customer
+    # who bought before that has a second-year expansion on the books, so its iACV stands as generated
+    opens = gemstones.iacv_window_opens(today)
+    for row in [o for o in opps if o["stage"] == "closed-won" and o["close_date"] < opens]:
+        opps.append({**row, "name": row["name"].replace(" subscription", " second-year expansion"), "type": "add-on",
+                     "close_date": row["close_date"] + timedelta(days=365)})
+        opp_keys.append(None)
     session.execute(insert(Contact), contacts)
     opp_ids = session.scalars(insert(Opportunity).returning(Opportunity.id, sort_by_parameter_order=True), opps).all()
     won = {aid: (oid, row["close_date"]) for aid, oid, row in zip(opp_keys, opp_ids, opps) if aid is not None}
@@ -151,6 +158,8 @@ def build_demo(session: Session, *, actor: str, accounts: int = 200, today: date
         for field, d in (("first_engaged_date", engaged), ("infra_ready_date", infra), ("first_value_date", value)):
             if d <= today and rng.random() > 0.04:
                 row[field] = d
+        if row.get("first_engaged_date"):  # the kickoff call below is on the timeline: the date comes from there
+            row["first_engaged_source"] = "timeline"
         if finish <= today and rng.random() < 0.9:
             row.update(status="completed", finish_date=finish, survey_sent=rng.random() < 0.8,
                        experience_score=rng.choices([5, 4, 3, 2, 1], [0.35, 0.35, 0.18, 0.08, 0.04])[0])
@@ -180,8 +189,8 @@ def build_demo(session: Session, *, actor: str, accounts: int = 200, today: date
             done = latest < today - timedelta(days=3) and rng.random() < 0.85
             tasks.append({**t, "account_id": aid, "onboarding_id": ob_id, "owner": row["owner"], "created_at": stamp,
                           "done_date": latest if done else None, "status": "done" if done else "open"})
-        if row.get("first_engaged_date"):
-            activities.append({"account_id": aid, "on_date": max(row["first_engaged_date"], row["start_date"]),
+        if row.get("first_engaged_date"):  # the first call, sometimes a few days before the start (TTE 0)
+            activities.append({"account_id": aid, "on_date": row["first_engaged_date"],
                                "type": rng.choice(["call", "meeting"]), "subject": "Kickoff call",
                                "created_at": stamp, "actor": actor})
         if row.get("start_date"):
@@ -193,11 +202,19 @@ def build_demo(session: Session, *, actor: str, accounts: int = 200, today: date
                 usage.append({"onboarding_id": ob_id, "on_date": day, "licenses": licenses,
                               "active": int(licenses * pct * rng.uniform(0.8, 1.2)), "created_at": stamp})
                 day += timedelta(days=rng.randint(7, 21))
+    # before an onboarding's first call its engagement window holds only mail: the first call is the kickoff above
+    quiet = {row["account_id"]: (row.get("purchase_date") or row["start_date"],
+                                 row.get("first_engaged_date") or today + timedelta(days=2))
+             for row in meta if row is not None}
     for aid in accounts_by_id:
         for _ in range(rng.randint(0, 6)):
-            activities.append({"account_id": aid, "on_date": today - timedelta(days=rng.randint(0, span)),
-                               "type": rng.choices(["call", "meeting", "email", "workshop"], [0.3, 0.3, 0.3, 0.1])[0],
-                               "subject": rng.choice(SUBJECTS), "created_at": stamp, "actor": actor})
+            day = today - timedelta(days=rng.randint(0, span))
+            kind = rng.choices(["call", "meeting", "email", "workshop"], [0.3, 0.3, 0.3, 0.1])[0]
+            if aid in quiet and kind in ("call", "meeting") and \
+                    quiet[aid][0] - timedelta(days=ENGAGEMENT_LOOKBACK_DAYS) <= day < quiet[aid][1]:
+                kind = "email"
+            activities.append({"account_id": aid, "on_date": day, "type": kind, "subject": rng.choice(SUBJECTS),
+                               "created_at": stamp, "actor": actor})
     for start in range(0, len(tasks), 5000):
         session.execute(insert(Task), tasks[start:start + 5000])
     from cstool.services.tasks import end_onboarding_phase  # as `onboarding complete` does, for every completed one
@@ -208,6 +225,12 @@ def build_demo(session: Session, *, actor: str, accounts: int = 200, today: date
     if usage:
         session.execute(insert(LicenseUsage), usage)
     step("tasks, activities and usage", len(tasks) + len(activities) + len(usage))
+    # the rules the commands apply, over the whole store: first engagement from the timeline, iACV from the deals
+    from cstool.services.gemstones import recalc_all
+    from cstool.services.onboarding import refresh_first_engagement
+
+    refresh_first_engagement(session, account_ids=list(accounts_by_id), actor=actor)
+    recalc_all(session, actor=actor, dry_run=False, roll_up=True, create_onboardings=False)
 
     # --- EBRs: one per quarter per the cadence, most held, some declined or cancelled, the next ones scheduled ---
     ebrs = []

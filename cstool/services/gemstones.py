@@ -9,7 +9,7 @@ from sqlmodel import Session
 
 from cstool.clock import now
 from cstool.domain import gemstones as g
-from cstool.services.history import bulk_rows, record_changes
+from cstool.services.history import bulk_rows
 from cstool.storage.models import Account, History
 
 
@@ -18,38 +18,32 @@ def compute_for(account: Account) -> g.Gemstone:
     return g.compute(account.users, account.plan, iacv)
 
 
-def apply_gemstone(session: Session, account: Account, *, actor: str, events: list[str], old_rank: int | None = None) -> bool:
-    """Recompute one account's gemstone; record the change; create an onboarding if it qualifies.
+def apply_gemstone(session: Session, account: Account, *, actor: str, events: list[str]) -> bool:
+    """Recompute one account's gemstone, with its history and the onboarding a tier-up creates: the set-based
+    rule (`recalc_all`) with one account.  Returns True when the gemstone changed.  The account must have an id."""
+    session.flush()
+    result = recalc_all(session, actor=actor, dry_run=False, only_ids=[account.id])
+    session.expire(account)
+    events += transition_events(session, result)
+    return bool(result["transitions"])
 
-    Returns True when the gemstone changed.  The account must have an id.
-    """
-    from cstool.services.onboarding import create_pending_onboarding
 
-    computed = compute_for(account)
-    before_rank = account.gemstone_rank if old_rank is None else old_rank
-    before_name = account.gemstone
-    if computed.rank == before_rank and computed.name == before_name:
-        return False
-    account.gemstone, account.gemstone_rank = computed.name, computed.rank
-    record_changes(
-        session,
-        actor=actor,
-        entity="account",
-        entity_id=account.id,
-        account_id=account.id,
-        changes={"gemstone": (before_name, computed.name)},
-    )
-    events.append(
-        f"{account.name}: gemstone {before_name or 'none'} -> {computed.name or 'none'} ({computed.reason})."
-    )
-    if g.triggers_onboarding(before_rank, computed.rank):
-        onboarding = create_pending_onboarding(session, account=account, actor=actor)
-        if onboarding is not None:
-            events.append(
-                f"{account.name}: created onboarding #{onboarding.id} (not started) because it moved "
-                f"from {before_name or 'no gemstone'} to {computed.name}."
-            )
-    return True
+def transition_events(session: Session, result: dict) -> list[str]:
+    """The lines a command prints for `recalc_all`'s transitions: the move with its reason, the onboarding."""
+    transitions = result["transitions"]
+    if not transitions:
+        return []
+    accounts = {a.id: a for a in session.scalars(select(Account).where(
+        Account.id.in_([t["account_id"] for t in transitions])))}
+    events = []
+    for t in transitions:
+        computed = compute_for(accounts[t["account_id"]])
+        events.append(f"{t['account']}: gemstone {t['old_gemstone'] or 'none'} -> {t['new_gemstone'] or 'none'} "
+                      f"({computed.reason}).")
+        if t["onboarding_created"]:
+            events.append(f"{t['account']}: created onboarding #{t['onboarding_id']} (not started) because it moved "
+                          f"from {t['old_gemstone'] or 'no gemstone'} to {t['new_gemstone']}.")
+    return events
 
 
 # --- set-based -------------------------------------------------------------------
@@ -77,17 +71,29 @@ def name_for_rank_sql(rank_expr):
 
 
 def recalc_all(session: Session, *, actor: str, dry_run: bool, only_ids: list[int] | None = None,
-               create_onboardings: bool = True) -> dict:
-    """Recompute every active account's gemstone in a few statements.
+               where=None, create_onboardings: bool = True, roll_up: bool = False) -> dict:
+    """Recompute the gemstone of every active account (or of the accounts given by id or by a condition, archived
+    ones included) in a few statements: the one implementation of "inputs changed -> gemstone recomputed, a move
+    from quartz or none into ruby or above creating the onboarding", for one account or many.
 
-    Returns the transitions and the onboardings created (none on a dry run).
+    With `roll_up` (`gemstone recalc`), the iACV roll-up over the last 365 days runs first (deals age out); it
+    writes even on a dry run, which the caller rolls back.  Returns the transitions, the iACV changes and the
+    onboardings created (none on a dry run).
     """
+    from cstool.services.deals import roll_up_iacv
     from cstool.services.onboarding import create_pending_onboardings_bulk
 
+    iacv_changes: list[str] = []
+    if roll_up:
+        _, iacv_changes = roll_up_iacv(session, actor=actor, account_ids=only_ids)
     computed_rank = rank_sql()
-    scope = [Account.archived_at.is_(None), Account.gemstone_rank != computed_rank]
+    scope = [Account.gemstone_rank != computed_rank]
     if only_ids is not None:
         scope.append(Account.id.in_(only_ids))
+    elif where is not None:
+        scope.append(where)
+    else:
+        scope.append(Account.archived_at.is_(None))
     rows = session.execute(
         select(Account.id, Account.name, Account.gemstone, Account.gemstone_rank, computed_rank.label("new_rank"))
         .where(*scope)
@@ -103,6 +109,7 @@ def recalc_all(session: Session, *, actor: str, dry_run: bool, only_ids: list[in
             "old_rank": r.gemstone_rank,
             "new_rank": r.new_rank,
             "onboarding_created": False,
+            "onboarding_id": None,
         }
         for r in rows
     ]
@@ -127,9 +134,11 @@ def recalc_all(session: Session, *, actor: str, dry_run: bool, only_ids: list[in
                                                   actor=actor)
         for t in transitions:
             t["onboarding_created"] = t["account_id"] in created
+            t["onboarding_id"] = created.get(t["account_id"])
     elif dry_run:
         for t in qualifying:
             t["onboarding_created"] = None  # would be created unless one is open
-    return {"transitions": transitions, "onboardings_created": len(created), "dry_run": dry_run}
+    return {"transitions": transitions, "onboardings_created": len(created), "dry_run": dry_run,
+            "iacv_changes": iacv_changes}
 
 

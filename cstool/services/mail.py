@@ -211,6 +211,9 @@ def write_activities(session: Session, wanted: dict, summary, *, actor: str, sou
     sync_sequences(session, [table])
     record_created_bulk(session, table, entity="activity", after=first[0] - 1, actor=actor,
                         snapshot=f'{{"source": "{source}"}}')
+    from cstool.services.onboarding import refresh_first_engagement
+
+    refresh_first_engagement(session, account_ids={r["account_id"] for r in new}, actor=actor)  # meetings count
     return new
 
 

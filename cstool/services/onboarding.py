@@ -13,7 +13,7 @@ from cstool.clock import today as clock_today
 from cstool.domain import fields as f
 from cstool.domain import onboarding as rules
 from cstool.domain.dates import parse_date
-from cstool.errors import Conflict, RuleViolation
+from cstool.errors import Conflict
 from cstool.services.history import apply_changes, record_changes, record_created
 from cstool.services.lookup import find_account
 from cstool.services.records import iso
@@ -21,6 +21,7 @@ from cstool.services.settings import get_setting
 from cstool.storage.bulk import json_text
 from cstool.storage.models import (
     Account,
+    Activity,
     History,
     LicenseUsage,
     Onboarding,
@@ -218,6 +219,7 @@ def start_onboarding(
     events.append(f"Started onboarding #{o.id} for {account.name} on {iso(start_date)}; {opened + skipped} playbook "
                   "tasks created" + (f", {skipped} of them skipped (window passed before the start was recorded)."
                                      if skipped else "."))
+    events += refresh_first_engagement(session, account_ids=[account.id], actor=actor)
     if o.purchase_date is None:
         events.append(f"warning: {account.name} has no purchase date (no closed-won opportunity); TTFV needs one "
                       "(--purchase-date).")
@@ -255,6 +257,8 @@ def update_onboarding(session: Session, *, ref: str, raw: dict, actor: str) -> t
     values = parse_update(raw)
     if "start_date" in values and values["start_date"] is None and o.status != "not-started":
         raise f.InvalidValue("date", "", "a started onboarding keeps its start date; give a date")
+    if "first_engaged_date" in values:  # a date typed by hand wins and stays; "" hands it back to the timeline
+        values["first_engaged_source"] = "manual" if values["first_engaged_date"] is not None else None
     changes = _apply(session, o, values, actor=actor)
     events = [f"Onboarding #{o.id}: " + (", ".join(f"{k} {iso(v[1]) if isinstance(v[1], date) else v[1]}"
                                                     for k, v in changes.items()) if changes else "nothing to change") + "."]
@@ -264,6 +268,7 @@ def update_onboarding(session: Session, *, ref: str, raw: dict, actor: str) -> t
         from cstool.services.tasks import follow_onboarding_csm_changes
 
         events += follow_onboarding_csm_changes(session, [(o.id, *changes["owner"])], actor=actor)
+    events += refresh_first_engagement(session, account_ids=[o.account_id], actor=actor)
     return o, events
 
 
@@ -331,45 +336,75 @@ def complete_onboarding(
     tto = (finish_date - o.start_date).days
     from cstool.services.tasks import end_onboarding_phase
 
-    return o, [f"Completed onboarding #{o.id} on {iso(finish_date)} (TTO {tto} days).",
-               *end_onboarding_phase(session, [o.id], actor=actor)]
+    events = [f"Completed onboarding #{o.id} on {iso(finish_date)} (TTO {tto} days).",
+              *end_onboarding_phase(session, [o.id], actor=actor)]
+    return o, events + refresh_first_engagement(session, account_ids=[o.account_id], actor=actor)
 
 
-def note_engagement(session: Session, *, account_id: int, on: date, actor: str) -> str | None:
-    """A call or meeting on or after the start sets first-engaged when it is empty or later."""
-    o = session.scalars(
-        select(Onboarding)
-        .where(Onboarding.account_id == account_id, Onboarding.start_date.is_not(None), Onboarding.start_date <= on)
-        .order_by(Onboarding.start_date.desc(), Onboarding.id.desc())
-    ).first()
-    if o is None or (o.first_engaged_date is not None and o.first_engaged_date <= on):
-        return None
-    try:
-        _apply(session, o, {"first_engaged_date": on}, actor=actor)
-    except (RuleViolation, f.InvalidValue):
-        return None
-    return f"Onboarding #{o.id}: first-engaged date set to {iso(on)} (TTE {max(0, (on - o.start_date).days)} days)."
+def refresh_first_engagement(session: Session, *, account_ids, actor: str) -> list[str]:
+    """First engagement comes from the timeline (SPEC section 5), for every onboarding of these accounts: the
+    earliest call or meeting inside its engagement window (``rules.engagement_window_opens``), unless the date was
+    set by hand (``first_engaged_source`` manual).  Only started onboardings are measured (a not-started placeholder
+    stays untouched until it starts).  The one implementation of the rule: every command that can move the date
+    calls it with its account, every import with all of the file's; returns one line per changed onboarding."""
+    from sqlalchemy import bindparam, update
 
+    from cstool.domain.ttv import tte
 
-
-
-def note_engagements(session: Session, engaging: dict[int, set], *, actor: str) -> None:
-    """The first-engaged rule of `activity log` for many calls or meetings at once (imports): once per onboarding,
-    with its earliest call or meeting on or after its start."""
-    starts: dict[int, list] = {}
-    ids = sorted(engaging)
+    session.flush()
+    ob, act = Onboarding.__table__.c, Activity.__table__.c
+    ids = sorted({int(a) for a in account_ids if a is not None})
+    changes: list[dict] = []
     for i in range(0, len(ids), 900):
-        for aid, oid, start in session.execute(
-            select(Onboarding.account_id, Onboarding.id, Onboarding.start_date)
-            .where(Onboarding.account_id.in_(ids[i:i + 900]), Onboarding.start_date.is_not(None))
+        chunk = ids[i:i + 900]
+        by_account: dict[int, list] = {}
+        for row in session.execute(
+            select(ob.id, ob.account_id, ob.start_date, ob.purchase_date, ob.finish_date, ob.first_engaged_date,
+                   ob.first_engaged_source).where(ob.account_id.in_(chunk)).order_by(ob.id)
         ).all():
-            starts.setdefault(aid, []).append((start, oid))
-    for aid, dates in sorted(engaging.items()):
-        earliest: dict[int, object] = {}
-        for d in sorted(dates):
-            # the onboarding `activity log` would credit: the latest one started on or before the day
-            candidates = [(s, oid) for s, oid in starts.get(aid, []) if s <= d]
-            if candidates:
-                earliest.setdefault(max(candidates)[1], d)
-        for d in sorted(earliest.values()):
-            note_engagement(session, account_id=aid, on=d, actor=actor)
+            by_account.setdefault(row.account_id, []).append(row)
+        dates: dict[int, list] = {}
+        for aid, day in session.execute(
+            select(act.account_id, act.on_date).where(act.account_id.in_(chunk), act.type.in_(rules.ENGAGING_TYPES))
+            .group_by(act.account_id, act.on_date)
+        ).all():
+            dates.setdefault(aid, []).append(day)
+        for aid, rows in by_account.items():
+            for o in rows:
+                if o.first_engaged_source == "manual" or o.start_date is None:
+                    continue
+                opens = rules.engagement_window_opens(
+                    purchase=o.purchase_date, start=o.start_date,
+                    previous_finish=rules.previous_finish(((x.start_date, x.finish_date) for x in rows if x.id != o.id),
+                                                          start=o.start_date))
+                found = rules.first_engagement(dates.get(aid, ()), opens=opens)
+                source = "timeline" if found is not None else None
+                if (found, source) != (o.first_engaged_date, o.first_engaged_source):
+                    changes.append({"oid": o.id, "account_id": aid, "old": o.first_engaged_date, "new": found,
+                                    "old_source": o.first_engaged_source, "source": source, "start": o.start_date})
+    if not changes:
+        return []
+    table = Onboarding.__table__
+    stamp = now()
+    session.execute(update(table).where(table.c.id == bindparam("oid")).values(
+        first_engaged_date=bindparam("new"), first_engaged_source=bindparam("source"), updated_at=stamp),
+        [{"oid": c["oid"], "new": c["new"], "source": c["source"]} for c in changes])
+    history = []
+    for c in changes:
+        if c["old"] != c["new"]:
+            history.append((c["oid"], c["account_id"], "first_engaged_date", c["old"], c["new"]))
+        if c["old_source"] != c["source"]:
+            history.append((c["oid"], c["account_id"], "first_engaged_source", c["old_source"], c["source"]))
+    from cstool.services.history import bulk_rows
+
+    rows = bulk_rows(actor=actor, entity="onboarding", changes=history)
+    for i in range(0, len(rows), 5000):
+        session.execute(insert(History.__table__), rows[i:i + 5000])
+    changed = {c["oid"] for c in changes}
+    for obj in list(session.identity_map.values()):  # ORM copies of these rows read the new values
+        if isinstance(obj, Onboarding) and obj.id in changed:
+            session.expire(obj)
+    return [f"Onboarding #{c['oid']}: first-engaged date {iso(c['new'])} from the timeline "
+            f"(TTE {tte(c['start'], c['new'])} days)." if c["new"] is not None else
+            f"Onboarding #{c['oid']}: no call or meeting in its engagement window; first-engaged date cleared."
+            for c in changes]

@@ -96,6 +96,7 @@ def onboarding_record(o, account_name: str, opportunity_name: str | None = None)
         "purchase_date": iso(o.purchase_date),
         "start_date": iso(o.start_date),
         "first_engaged_date": iso(o.first_engaged_date),
+        "first_engaged_source": o.first_engaged_source if o.first_engaged_date is not None else None,
         "infra_ready_date": iso(o.infra_ready_date),
         "first_value_date": iso(o.first_value_date),
         "finish_date": iso(o.finish_date),

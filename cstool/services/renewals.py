@@ -129,7 +129,7 @@ def move_check_ins(session: Session, account_ids: list[int]) -> int:
             Account.id.in_(chunk), Account.renewal_date.is_not(None))).all())
         if not dates:
             continue
-        for task in session.scalars(select(Task).where(Task.account_id.in_(list(dates)), Task.done_date.is_(None),
+        for task in session.scalars(select(Task).where(Task.account_id.in_(list(dates)), Task.status == "open",
                                                        Task.kind.in_(tuple(rules.CHECK_IN_MONTHS_BEFORE)))):
             due = rules.check_in_due(task.kind, dates[task.account_id])
             if task.due_date != due:

@@ -166,6 +166,7 @@ class OnboardingBase(SQLModel):
     purchase_date: date | None = None
     start_date: date | None = None
     first_engaged_date: date | None = None
+    first_engaged_source: str | None = Field(default=None, max_length=20)  # manual | timeline (null: no date)
     infra_ready_date: date | None = None
     first_value_date: date | None = None
     finish_date: date | None = None

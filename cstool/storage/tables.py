@@ -201,6 +201,7 @@ onboarding = sa.Table(
     sa.Column('purchase_date', sa.Date(), nullable=True),
     sa.Column('start_date', sa.Date(), nullable=True),
     sa.Column('first_engaged_date', sa.Date(), nullable=True),
+    sa.Column('first_engaged_source', sa.String(20), nullable=True),
     sa.Column('infra_ready_date', sa.Date(), nullable=True),
     sa.Column('first_value_date', sa.Date(), nullable=True),
     sa.Column('finish_date', sa.Date(), nullable=True),

@@ -11,7 +11,7 @@ from cstool.services.importing.cells import boolean, cents, day, name_of, pick, 
 from cstool.services.importing.refs import account_ids, match_existing, resolve_accounts
 from cstool.services.lookup import name_key
 from cstool.storage.models import Account, Contact, Opportunity
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 
 def _field(option: str):
@@ -82,20 +82,13 @@ def _write_accounts(ctx: Context, rows: list[Row]) -> None:
                 "gemstone": None, "gemstone_rank": 6, "created_at": ctx.stamp, "updated_at": ctx.stamp,
                 "archived_at": None}
 
-    ids = insert_new(ctx, ACCOUNTS, new, record)
-    if ids:
-        from cstool.services.gemstones import name_for_rank_sql, rank_sql
-        from cstool.services.onboarding import create_pending_onboardings_bulk
+    from cstool.services.gemstones import recalc_all
 
-        batch = Account.id.between(ids[0], ids[-1])
-        rank = rank_sql()
-        ctx.session.connection().execute(
-            update(Account.__table__).where(batch).values(gemstone_rank=rank, gemstone=name_for_rank_sql(rank)))
-        _gemstone_history(ctx, batch)
-        if not ctx.options.get("no_onboarding"):  # from no gemstone into ruby or above: a placeholder
-            created = create_pending_onboardings_bulk(ctx.session, actor=ctx.actor,
-                                                      where=batch & (Account.gemstone_rank <= 4))
-            ctx.result.onboardings_created += len(created)
+    ids = insert_new(ctx, ACCOUNTS, new, record)
+    if ids:  # the tier-up rule `account add` applies (history, placeholders), once for the batch
+        done = recalc_all(ctx.session, actor=ctx.actor, dry_run=False, where=Account.id.between(ids[0], ids[-1]),
+                          create_onboardings=not ctx.options.get("no_onboarding"))
+        ctx.result.onboardings_created += done["onboardings_created"]
     csm_changes = []
     renewing = [r.existing_id for r in new if r.values.get("renewal_date") is not None]
     for r in changed:
@@ -113,25 +106,9 @@ def _write_accounts(ctx: Context, rows: list[Row]) -> None:
 
         follow_renewal_dates(ctx.session, renewing, actor=ctx.actor)
     if changed:
-        from cstool.services.gemstones import recalc_all
-
         done = recalc_all(ctx.session, actor=ctx.actor, dry_run=False, only_ids=[r.existing_id for r in changed],
                           create_onboardings=not ctx.options.get("no_onboarding"))
         ctx.result.onboardings_created += done["onboardings_created"]
-
-
-def _gemstone_history(ctx: Context, batch) -> None:
-    """As `account add` records it: the gemstone each new account got (none recorded for no gemstone)."""
-    from sqlalchemy import insert, literal, null
-
-    from cstool.storage.models import History
-
-    h = History.__table__
-    ctx.session.connection().execute(insert(h).from_select(
-        ["at", "actor", "entity", "entity_id", "account_id", "field", "old", "new"],
-        select(literal(ctx.stamp, h.c.at.type), literal(ctx.actor), literal("account"), Account.id, Account.id,
-               literal("gemstone"), null(), Account.gemstone)
-        .where(batch, Account.gemstone.is_not(None)).order_by(Account.id)))
 
 
 ACCOUNTS = Kind("accounts", "account", "account", ACCOUNT_COLUMNS, _resolve_accounts, _write_accounts,
@@ -198,15 +175,34 @@ def _resolve_opportunities(ctx: Context, rows: list[Row]) -> list[Row]:
 
 
 def _write_opportunities(ctx: Context, rows: list[Row]) -> None:
-    """New rows and updates, then the revenue rules of the deals written (the function the commands call)."""
+    """Write the rows, noting each opportunity with the stage it had, for the deal rules of `_finish_opportunities`."""
     from cstool.services.importing.refs import chunks
-    from cstool.services.renewals import follow_renewal_deals
 
+    moves = ctx.state.setdefault("moves", {})
     before: dict[int, str] = {}
     for chunk in chunks(sorted(r.existing_id for r in rows if r.existing_id is not None)):
-        before.update(ctx.session.execute(select(Opportunity.id, Opportunity.stage).where(Opportunity.id.in_(chunk))).all())
+        before.update(ctx.session.execute(select(Opportunity.id, Opportunity.stage)
+                                          .where(Opportunity.id.in_(chunk))).all())
     _write_named(lambda: OPPORTUNITIES, Opportunity, OPPORTUNITY_BLANK)(ctx, rows)
-    follow_renewal_deals(ctx.session, {r.existing_id: before.get(r.existing_id) for r in rows}, actor=ctx.actor)
+    for r in rows:
+        moves.setdefault(r.existing_id, before.get(r.existing_id))
+
+
+def _finish_opportunities(ctx: Context) -> None:
+    """The rules `opportunity add`/`update` apply, once for the whole file: "Assign a CSM" at negotiating, what
+    closed-won deals do to their accounts, then the revenue rules of renewals and add-ons."""
+    from sqlalchemy import func
+
+    from cstool.services.deals import apply_closed_won, create_assign_csm_tasks
+    from cstool.services.renewals import follow_renewal_deals
+    from cstool.storage.models import Onboarding
+
+    moves = ctx.state.get("moves", {})
+    create_assign_csm_tasks(ctx.session, moves=moves.items(), actor=ctx.actor)
+    before = ctx.session.scalar(select(func.count()).select_from(Onboarding))
+    apply_closed_won(ctx.session, opportunity_ids=moves, actor=ctx.actor)
+    follow_renewal_deals(ctx.session, dict(moves), actor=ctx.actor)
+    ctx.result.onboardings_created += ctx.session.scalar(select(func.count()).select_from(Onboarding)) - before
 
 
 OPPORTUNITIES = Kind(
@@ -227,7 +223,6 @@ OPPORTUNITIES = Kind(
         Column("churn_reason", ("Churn Reason", "Loss Reason", "Closed Lost Reason", "Reason Lost"),
                lambda v, ctx, n: renewal_rules.churn_reason(v, field_name=n)),
     ),
-    _resolve_opportunities,
-    _write_opportunities,
+    _resolve_opportunities, _write_opportunities, finish=_finish_opportunities,
     aliases=("opportunity",), help="Account Name, Opportunity Name, Stage, Close Date, Amount, iACV, Type",
 )

@@ -79,6 +79,8 @@ def _values(r: Row) -> dict:
     out = {k: v for k, v in r.values.items() if k not in ("account", "opportunity")}
     if "opportunity" in r.refs:
         out["opportunity_id"] = r.refs["opportunity"]
+    if out.get("first_engaged_date") is not None:  # a date the file gives was set by a person: it wins and stays
+        out["first_engaged_source"] = "manual"
     return out
 
 
@@ -104,7 +106,7 @@ def _write_onboardings(ctx: Context, rows: list[Row]) -> None:
             completed.append(r.existing_id)
     blank = {c: None for c in ("owner", "team", "greenfield", "notes", "challenges", "success_plan_url",
                                "delay_reason", "delay_cause", "survey_sent", "survey_received", "experience_score",
-                               "opportunity_id", *DATES)}
+                               "opportunity_id", "first_engaged_source", *DATES)}
     new = [r for r in rows if r.existing_id is None]
     insert_new(ctx, ONBOARDINGS, new, lambda r: {**blank, **_values(r), "account_id": r.account_id,
                                                  "created_at": ctx.stamp, "updated_at": ctx.stamp})
@@ -112,6 +114,14 @@ def _write_onboardings(ctx: Context, rows: list[Row]) -> None:
     # as `onboarding update --csm` and `onboarding complete`: the same functions, over the whole batch
     follow_onboarding_csm_changes(ctx.session, owners, actor=ctx.actor)
     end_onboarding_phase(ctx.session, completed, actor=ctx.actor)
+    ctx.state.setdefault("accounts", set()).update(r.account_id for r in rows)
+
+
+def _finish_onboardings(ctx: Context) -> None:
+    """Onboardings without a first-engaged date in the file take it from the timeline, as `onboarding start`."""
+    from cstool.services.onboarding import refresh_first_engagement
+
+    refresh_first_engagement(ctx.session, account_ids=ctx.state.get("accounts", ()), actor=ctx.actor)
 
 
 ONBOARDINGS = Kind(
@@ -138,7 +148,7 @@ ONBOARDINGS = Kind(
         Column("survey_received", (), boolean),
         Column("experience_score", ("Score", "Experience Score"), lambda v, ctx, n: rules.experience_score(v)),
     ),
-    _resolve_onboardings, _write_onboardings,
+    _resolve_onboardings, _write_onboardings, finish=_finish_onboardings,
     aliases=("onboarding",), help="Account Name, Status, Purchase Date, Start Date, First Engaged, First Value, ...",
 )
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import timedelta
 
 
@@ -38,17 +37,14 @@ def _write_activities(ctx: Context, rows: list[Row]) -> None:
         "opportunity_id": r.refs.get("opportunity"), "disposition": r.values.get("disposition"),
         "notes": r.values.get("notes"), "created_at": ctx.stamp, "actor": ctx.actor,
     })
-    engaging = ctx.state.setdefault("engaging", defaultdict(set))
-    for r in rows:
-        if r.values["type"] in ENGAGING_TYPES:
-            engaging[r.account_id].add(r.values["date"])
+    ctx.state.setdefault("accounts", set()).update(r.account_id for r in rows)
 
 
 def _finish_activities(ctx: Context) -> None:
-    """The first-engaged rule of `activity log`, once per onboarding: its earliest imported call or meeting."""
-    from cstool.services.onboarding import note_engagements
+    """First engagement from the timeline, as `activity log` works it out: once, for every account of the file."""
+    from cstool.services.onboarding import refresh_first_engagement
 
-    note_engagements(ctx.session, ctx.state.get("engaging", {}), actor=ctx.actor)
+    refresh_first_engagement(ctx.session, account_ids=ctx.state.get("accounts", ()), actor=ctx.actor)
 
 
 ACTIVITIES = Kind(
