@@ -230,7 +230,6 @@ def build_demo(session: Session, *, actor: str, accounts: int = 200, today: date
     from cstool.services.onboarding import refresh_first_engagement
 
     refresh_first_engagement(session, account_ids=list(accounts_by_id), actor=actor)
-    recalc_all(session, actor=actor, dry_run=False, roll_up=True, create_onboardings=False)
 
     # --- EBRs: one per quarter per the cadence, most held, some declined or cancelled, the next ones scheduled ---
     ebrs = []
@@ -316,6 +315,8 @@ def build_demo(session: Session, *, actor: str, accounts: int = 200, today: date
     renewals = _renewals(session, accounts_by_id=accounts_by_id, won=won, today=today, window_start=window_start,
                          actor=actor)
     step("renewals", renewals)
+    # iACV from the deals of the last 365 days, the renewals' add-ons included, as `gemstone recalc` computes it
+    recalc_all(session, actor=actor, dry_run=False, roll_up=True, create_onboardings=False)
     snapshots = _health(session, today=today, actor=actor)
     step("health snapshots", snapshots)
     return {"accounts": len(ids), "contacts": len(contacts), "opportunities": len(opps),
