@@ -137,7 +137,7 @@ def test_link_auto_at_once_links_the_four_once(cli, tmp_path):
 def test_task_done_once(cli, tmp_path):
     cli.ok("account", "add", "Acme")
     task = cli.json("task", "add", "Acme", "Call back", "--due", "2026-11-30")["id"]
-    one_winner(race(cli.store, [["task", "done", str(task)]] * RACERS, tmp_path), f"#{task} was already done on {TODAY}")
+    one_winner(race(cli.store, [["task", "done", str(task)]] * RACERS, tmp_path), f"#{task} is already done on {TODAY}")
     done = [h for h in cli.json("history", f"task:{task}") if h["field"] == "done_date"]
     assert len(done) == 1
 
