@@ -105,7 +105,7 @@ def test_completion_rules(cli):
     r = cli("pse", "complete", "Acme", "--passive-acceptance-used")  # without the SOW language
     assert r.exit_code == 1 and "sign-off is not recorded" in r.stderr
     r = cli("pse", "complete", "Acme", "--customer-signoff", "--date", "2026-11-01")  # before the actual start
-    assert r.exit_code == 1 and "completed: 2026-11-01 is before --actual-start 2026-11-02" in r.stderr
+    assert r.exit_code == 1 and "date: 2026-11-01 is before --actual-start 2026-11-02" in r.stderr  # the option typed
     r = cli("pse", "complete", "Acme", "--customer-signoff", "--percent", "90")
     assert r.exit_code == 1 and "100%" in r.stderr
     r = cli("pse", "complete", "Acme", "--customer-signoff", "--sow", "")

@@ -65,11 +65,14 @@ def ebr_row(conn, ref: str):
 
 
 def ebrs_of_year(conn, account) -> list[dict]:
-    """An account's EBRs of this fiscal year, and the undated ones (for `account show`)."""
+    """An account's EBRs of this fiscal year, the undated ones, and its next open one whatever its fiscal year
+    (for `account show`: an EBR booked for next February is still the next EBR)."""
     start_month = get_setting(conn, "fiscal-year-start")
     first, last = fiscal_year_bounds(fiscal_year_of(today(), start_month), start_month)
+    next_open = (select(E.id).where(E.account_id == account.id, E.status.in_(rules.OPEN_STATUSES), E.on_date >= today())
+                 .order_by(E.on_date, E.id).limit(1).scalar_subquery())
     return records(conn, conn.execute(select(t.ebr).where(
-        E.account_id == account.id, E.on_date.between(first, last) | E.on_date.is_(None))
+        E.account_id == account.id, E.on_date.between(first, last) | E.on_date.is_(None) | (E.id == next_open))
         .order_by(E.on_date.nulls_last(), E.id)).all())
 
 

@@ -12,7 +12,7 @@ from cstool.domain import ebr as rules
 from cstool.domain import fields as f
 from cstool.domain.dates import parse_date
 from cstool.domain.fiscal import quarter_of
-from cstool.domain.onboarding import check_dates
+from cstool.domain.dates import not_after_tomorrow
 from cstool.errors import Conflict, InvalidValue, RuleViolation
 from cstool.services.crm import find_opportunity
 from cstool.services.history import apply_changes, record_changes, record_created
@@ -99,7 +99,7 @@ def complete(session: Session, *, ref: str, outcome: str, on: str | None, notes:
     e = find_ebr(session, ref)
     _require_open(e, "completed")
     when = parse_date(on, field="date") if on else (e.on_date or today())
-    check_dates({"finish_date": when}, today=today())  # an EBR is held on or before tomorrow
+    not_after_tomorrow("date", when, today=today())  # an EBR is held on or before tomorrow
     values = {"status": "completed", "outcome": held, "on_date": when}
     if notes:
         values["notes"] = f.text("notes", notes, max_len=4000)

@@ -130,18 +130,36 @@ def history_rows(session: Session, *, entity: str, entity_id: int, include_accou
 
 
 ENTITIES = ("account", "contact", "opportunity", "onboarding", "activity", "task", "setting", "ebr", "pse", "pov",
-            "objective")
+            "objective", "time_entry", "usage")
+# entity -> its table, where it has one with an id (a setting is keyed by name)
+ENTITY_TABLES = {"time_entry": "pse_time_entry", "usage": "license_usage"}
+
+
+def _ever_existed(session: Session, entity: str, entity_id: int, rows: list[dict]) -> bool:
+    """A record exists, or existed: its history outlives it (a removed record's trail stays readable)."""
+    if rows:
+        return True
+    from cstool.storage import tables
+
+    table = getattr(tables, ENTITY_TABLES.get(entity, entity), None)
+    if table is None or "id" not in table.c:
+        return False
+    return session.execute(select(table.c.id).where(table.c.id == entity_id)).first() is not None
 
 
 def history_for(session: Session, ref: str) -> list[dict]:
     """`ENTITY:ID` (e.g. onboarding:3) for one record; anything else is an account, with everything under it."""
-    from cstool.errors import InvalidValue
+    from cstool.errors import InvalidValue, NotFound
     from cstool.services.lookup import account_row, as_id
 
     entity, _, ident = ref.partition(":")
     if ident and entity.strip().lower() in ENTITIES:
         if as_id(ident) is None:
             raise InvalidValue("ref", ref, "write ENTITY:ID with a numeric id, e.g. onboarding:3")
-        return history_rows(session, entity=entity.strip().lower(), entity_id=as_id(ident), include_account=False)
+        kind, number = entity.strip().lower(), as_id(ident)
+        rows = history_rows(session, entity=kind, entity_id=number, include_account=False)
+        if not _ever_existed(session, kind, number, rows):
+            raise NotFound(f"{kind}: no {kind.replace('_', ' ')} has ever had id {number}.")
+        return rows
     account = account_row(session, ref)
     return history_rows(session, entity="account", entity_id=account.id, include_account=True)

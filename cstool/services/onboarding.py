@@ -12,7 +12,7 @@ from cstool.clock import now
 from cstool.clock import today as clock_today
 from cstool.domain import fields as f
 from cstool.domain import onboarding as rules
-from cstool.domain.dates import parse_date
+from cstool.domain.dates import not_after_tomorrow, parse_date
 from cstool.errors import Conflict, RuleViolation
 from cstool.services.history import apply_changes, record_changes, record_created
 from cstool.services.lookup import find_account
@@ -146,10 +146,10 @@ def _dates_of(o: Onboarding) -> dict[str, date | None]:
     return {k: getattr(o, k) for k in rules.DATE_FIELDS}
 
 
-def _apply(session: Session, o: Onboarding, values: dict, *, actor: str) -> dict:
-    """Check the dates as they would be, then write the changes with their history."""
+def _apply(session: Session, o: Onboarding, values: dict, *, actor: str, options: dict | None = None) -> dict:
+    """Check the dates as they would be (named as the command's options), then write the changes with history."""
     future = {**_dates_of(o), **{k: v for k, v in values.items() if k in rules.DATE_FIELDS}}
-    rules.check_dates(future, today=clock_today())
+    rules.check_dates(future, today=clock_today(), options=options)
     return apply_changes(session, o, values, actor=actor, entity="onboarding")
 
 
@@ -184,7 +184,7 @@ def start_onboarding(
     purchase_date = parse_date(purchase, field="purchase-date") if purchase else None
     owner = f.text("csm", csm, max_len=200) if csm else account.csm
     o = open_onboarding(session, account.id)
-    if o is not None and o.status not in ("not-started", "scheduled"):
+    if o is not None and not rules.can_start(o.status, o.start_date):
         raise Conflict(
             f"onboarding: {account.name} already has an open onboarding (#{o.id}, {o.status}, started "
             f"{iso(o.start_date)}); one open onboarding per account."
@@ -260,11 +260,10 @@ def record_usage(
 ) -> tuple[dict, list[str]]:
     o = find_onboarding(session, ref)
     lic = f.non_negative_int("licenses", licenses)
-    if lic == 0:
-        raise f.InvalidValue("licenses", licenses, "use a whole number of 1 or more")
     act = f.non_negative_int("active", active)
+    rules.check_usage(lic, act)
     when = parse_date(on, field="date") if on else clock_today()
-    rules.check_dates({"infra_ready_date": when}, today=clock_today())  # not in the future
+    not_after_tomorrow("date", when, today=clock_today())
     session.add(LicenseUsage(onboarding_id=o.id, on_date=when, licenses=lic, active=act, created_at=now()))
     threshold = get_setting(session, "first-value-threshold")
     events = [f"Recorded usage for onboarding #{o.id}: {act}/{lic} active ({100 * act / lic:.1f}%) on {iso(when)}."]
@@ -300,8 +299,12 @@ def resume_onboarding(session: Session, *, ref: str, actor: str) -> tuple[Onboar
     o = find_onboarding(session, ref, open_only=True)
     if o.status != "on-hold":
         raise Conflict(f"onboarding: #{o.id} is {o.status}, not on hold.")
-    _apply(session, o, {"status": "in-progress"}, actor=actor)
-    return o, [f"Onboarding #{o.id} resumed."]
+    before = session.scalar(select(History.old).where(
+        History.entity == "onboarding", History.entity_id == o.id, History.field == "status",
+        History.new == "on-hold").order_by(History.at.desc(), History.id.desc()).limit(1))
+    status = rules.resumed_status(before, o.start_date)
+    _apply(session, o, {"status": status}, actor=actor)
+    return o, [f"Onboarding #{o.id} resumed: {status}."]
 
 
 def complete_onboarding(
@@ -315,7 +318,7 @@ def complete_onboarding(
         raise Conflict(f"onboarding: #{o.id} was never started (no start date); start it first.")
     _apply(session, o, {"status": "completed", "finish_date": finish_date, "survey_sent": survey_sent,
                         "survey_received": survey_received, "experience_score": rules.experience_score(score)},
-           actor=actor)
+           actor=actor, options={"finish_date": "date"})
     tto = (finish_date - o.start_date).days
     return o, [f"Completed onboarding #{o.id} on {iso(finish_date)} (TTO {tto} days)."]
 

@@ -7,7 +7,7 @@ from sqlmodel import Session
 
 from cstool.clock import now, today
 from cstool.domain import fields as f
-from cstool.domain.dates import parse_date
+from cstool.domain.dates import not_after_tomorrow, parse_date
 from cstool.domain.onboarding import ACTIVITY_TYPES, ENGAGING_TYPES, check_dates
 from cstool.errors import Conflict, InvalidValue, NotFound
 from cstool.services.crm import find_contact, find_opportunity
@@ -25,7 +25,7 @@ def log_activity(
     acc = find_account(session, account)
     kind = f.choice("type", type_, ACTIVITY_TYPES)
     when = parse_date(on, field="date") if on else today()
-    check_dates({"first_engaged_date": when}, today=today())  # nothing logged beyond tomorrow
+    not_after_tomorrow("date", when, today=today())  # nothing logged beyond tomorrow
     contact_row = find_contact(session, contact, account_id=acc.id) if contact else None
     opp_row = find_opportunity(session, opportunity, account_id=acc.id) if opportunity else None
     data = ActivityCreate(
