@@ -25,8 +25,9 @@ def test_date_refusals_name_the_date_option_of_each_command(cli):
     _pse(cli)
     cli.ok("onboarding", "start", "Acme", "--date", "2026-11-01")
     cli.ok("ebr", "schedule", "Acme", "--date", "2026-11-20")
+    cli.ok("opportunity", "add", "Acme", "--name", "Acme expansion", "--stage", "technical-evaluation")
     cli.ok("pov", "create", "Acme", "--name", "Acme POV", "--success-criteria", "pipelines green",
-           "--planned-end", "2026-12-20", "--type", "guided", "--owner", "Sam")
+           "--planned-end", "2026-12-20", "--type", "guided", "--owner", "Sam", "--opportunity", "Acme expansion")
     cli.ok("pov", "start", "Acme POV", "--date", "2026-11-10")
     later = "2026-12-05"  # after tomorrow (2026-11-25)
     commands = [
@@ -35,7 +36,7 @@ def test_date_refusals_name_the_date_option_of_each_command(cli):
         ("ebr", "complete", "Acme", "--outcome", "successful", "--date", later),
         ("onboarding", "usage", "Acme", "--licenses", "100", "--active", "20", "--date", later),
         ("onboarding", "complete", "Acme", "--survey-sent", "--survey-received", "--score", "4", "--date", later),
-        ("pov", "close", "Acme POV", "--result", "won", "--date", later),
+        ("pov", "close", "Acme POV", "--result", "successful", "--date", later),
     ]
     for args in commands:
         r = cli(*args)
@@ -52,7 +53,7 @@ def test_date_refusals_name_the_date_option_of_each_command(cli):
 def test_hours_must_be_plain_decimals_in_range(cli, hours):
     _pse(cli)
     before = cli.json("pse", "show", "Acme CI")
-    r = cli("pse", "log-hours", "Acme CI", hours)
+    r = cli("pse", "log-hours", "Acme CI", "--", hours)
     assert r.exit_code == 1
     assert r.stderr == (f"error: hours: {hours!r} is not accepted; write hours as a plain number from 0.01 to "
                         "100,000 with at most two decimals, like 8 or 1.25.\n")
@@ -149,3 +150,67 @@ def test_account_show_lists_the_next_open_ebr_in_the_next_fiscal_year(cli):
     cli.ok("ebr", "schedule", "Acme", "--date", "2027-05-15", "--name", "Later one")  # not the next: left out
     ebrs = cli.json("account", "show", "Acme")["ebrs"]
     assert [(e["date"], e["fiscal_quarter"]) for e in ebrs] == [("2027-02-15", "FY2028-Q1")]
+
+
+# --- corrections: time entries (SPEC 1, 7, 8) --------------------------------------------------------------------
+
+def test_time_entries_are_listed_updated_and_removed_and_the_hours_follow(cli):
+    _pse(cli)
+    cli.ok("pse", "log-hours", "Acme CI", "2", "--date", "2026-11-10")
+    cli.ok("pse", "log-hours", "Acme CI", "3.5", "--date", "2026-11-20", "--note", "pipelines")
+    cli.ok("pse", "log-hours", "Acme CI", "1", "--date", "2026-11-15")
+    entries = cli.json("pse", "hours", "Acme CI")
+    assert [(e["id"], e["date"], e["hours"], e["note"]) for e in entries] == [
+        (1, "2026-11-10", 2, None), (3, "2026-11-15", 1, None), (2, "2026-11-20", 3.5, "pipelines")]
+    p = cli.json("pse", "show", "Acme CI")
+    assert (p["hours_consumed"], p["remaining_hours"], p["hours_updated_date"]) == (6.5, 33.5, "2026-11-20")
+    # remove the latest: consumed 6.5 - 3.5 = 3; hours-updated = the latest remaining entry's date
+    r = cli.ok("pse", "hours", "remove", "2", "-f", "json")
+    assert (r.json()["hours_consumed"], r.json()["hours_updated_date"]) == (3, "2026-11-15")
+    assert "Removed time entry 2 (3.5 h on 2026-11-20)" in r.stderr
+    # a typo corrected: 1 h on the 15th was 10 h on the 16th -> 2 + 10 = 12
+    p = cli.json("pse", "hours", "update", "3", "--hours", "10", "--date", "2026-11-16")
+    assert (p["hours_consumed"], p["remaining_hours"], p["hours_updated_date"]) == (12, 28, "2026-11-16")
+    assert cli("pse", "hours", "update", "3", "--hours", "1e3").exit_code == 1
+    # every correction is in history, and a removed entry's history stays
+    trail = cli.json("history", "time_entry:2")
+    assert [h["field"] for h in trail] == ["(created)", "(removed)"] and trail[1]["old"] == "3.5 on 2026-11-20"
+    assert [(h["field"], h["old"], h["new"]) for h in cli.json("history", "time_entry:3")][1:] == [
+        ("hours", "1", "10"), ("date", "2026-11-15", "2026-11-16")]
+    assert cli("pse", "hours", "remove", "2").exit_code == 4  # removed already: said so
+    assert cli("pse", "hours", "remove", "99").exit_code == 3  # never existed
+    cli.ok("pse", "hours", "remove", "1")
+    cli.ok("pse", "hours", "remove", "3")
+    p = cli.json("pse", "show", "Acme CI")
+    assert (p["hours_consumed"], p["hours_updated_date"]) == (0, None)
+    assert cli.json("report", "pse")[0]["hours_consumed"] == 0
+
+
+# --- corrections: usage snapshots (SPEC 5, 8) --------------------------------------------------------------------
+
+def test_usage_snapshots_are_listed_corrected_and_first_value_follows(cli):
+    _onboarding(cli)
+    cli.ok("config", "set", "first-value-threshold", "10")
+    cli.ok("onboarding", "usage", "Acme", "--licenses", "100", "--active", "5", "--date", "2026-10-10")
+    cli.ok("onboarding", "usage", "Acme", "--licenses", "100", "--active", "12", "--date", "2026-10-20")
+    cli.ok("onboarding", "usage", "Acme", "--licenses", "100", "--active", "30", "--date", "2026-11-01")
+    assert cli.json("onboarding", "show", "Acme")["first_value_date"] == "2026-10-20"
+    assert [(u["id"], u["active"]) for u in cli.json("onboarding", "usage-list", "Acme")] == [(1, 5), (2, 12), (3, 30)]
+    # the snapshot that set first value is removed: the next one at >= 10% (2026-11-01) takes over
+    r = cli.ok("onboarding", "usage-remove", "2")
+    assert "first-value date 2026-11-01" in r.stderr
+    o = cli.json("onboarding", "show", "Acme")
+    assert (o["first_value_date"], o["ttfv_days"]) == ("2026-11-01", 42)  # 2026-11-01 - 2026-09-20
+    # a typo corrected: 30 active was 8: no snapshot reaches 10% any more, so no first value
+    assert cli.json("onboarding", "usage-update", "3", "--active", "8")["active_pct"] == 8.0
+    assert cli.json("onboarding", "show", "Acme")["first_value_date"] is None
+    assert cli("onboarding", "usage-update", "3", "--active", "101").exit_code == 1  # above the 100 licenses
+    # first value typed by hand on another day is not the snapshots' to move
+    cli.ok("onboarding", "update", "Acme", "--first-value", "2026-10-05")
+    cli.ok("onboarding", "usage-remove", "1")
+    assert cli.json("onboarding", "show", "Acme")["first_value_date"] == "2026-10-05"
+    assert [h["field"] for h in cli.json("history", "usage:2")] == ["(created)", "(removed)"]
+    assert [h["field"] for h in cli.json("history", "usage:3")] == ["(created)", "active"]
+    assert cli("onboarding", "usage-remove", "2").exit_code == 4
+    assert cli("onboarding", "usage-remove", "42").exit_code == 3
+    assert cli("history", "usage:42").exit_code == 3

@@ -147,6 +147,20 @@ def _ever_existed(session: Session, entity: str, entity_id: int, rows: list[dict
     return session.execute(select(table.c.id).where(table.c.id == entity_id)).first() is not None
 
 
+def missing_record(session: Session, entity: str, entity_id: int, noun: str):
+    """The error for a record id that is not in its table: removed earlier (its history says so) is a conflict
+    (exit 4), an id that never existed is not found (exit 3)."""
+    from cstool.errors import Conflict, NotFound
+
+    h = History.c
+    removed = session.execute(select(h.at).where(h.entity == entity, h.entity_id == entity_id,
+                                                 h.field == "(removed)")).first()
+    if removed is not None:
+        return Conflict(f"{entity}: {noun} {entity_id} was removed on {removed.at.date().isoformat()} "
+                        f"(see `cstool history {entity}:{entity_id}`).")
+    return NotFound(f"{entity}: no {noun} has id {entity_id}.")
+
+
 def history_for(session: Session, ref: str) -> list[dict]:
     """`ENTITY:ID` (e.g. onboarding:3) for one record; anything else is an account, with everything under it."""
     from cstool.errors import InvalidValue, NotFound

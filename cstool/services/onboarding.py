@@ -264,7 +264,11 @@ def record_usage(
     rules.check_usage(lic, act)
     when = parse_date(on, field="date") if on else clock_today()
     not_after_tomorrow("date", when, today=clock_today())
-    session.add(LicenseUsage(onboarding_id=o.id, on_date=when, licenses=lic, active=act, created_at=now()))
+    snapshot = LicenseUsage(onboarding_id=o.id, on_date=when, licenses=lic, active=act, created_at=now())
+    session.add(snapshot)
+    session.flush()
+    record_created(session, actor=actor, entity="usage", entity_id=snapshot.id, account_id=o.account_id,
+                   values={"onboarding_id": o.id, "date": when, "licenses": lic, "active": act})
     threshold = get_setting(session, "first-value-threshold")
     events = [f"Recorded usage for onboarding #{o.id}: {act}/{lic} active ({100 * act / lic:.1f}%) on {iso(when)}."]
     if o.first_value_date is None and rules.reaches_first_value(lic, act, threshold):
@@ -272,8 +276,88 @@ def record_usage(
         events.append(f"First value reached (>= {threshold}% active): first-value date set to {iso(when)}.")
     record_changes(session, actor=actor, entity="onboarding", entity_id=o.id, account_id=o.account_id,
                    changes={"license_usage": (None, f"{act}/{lic} on {iso(when)}")})
-    return {"onboarding_id": o.id, "date": iso(when), "licenses": lic, "active": act,
+    return {"id": snapshot.id, "onboarding_id": o.id, "date": iso(when), "licenses": lic, "active": act,
             "active_pct": f.round1(100 * act / lic)}, events
+
+
+def find_usage(session: Session, ident: str) -> LicenseUsage:
+    from cstool.services.lookup import as_id
+
+    text = str(ident).strip()
+    if as_id(text) is None:
+        raise f.InvalidValue("id", ident, "give the usage snapshot's numeric id (see `cstool onboarding usage-list REF`)")
+    row = session.get(LicenseUsage, as_id(text), with_for_update=True)
+    if row is None:
+        from cstool.services.history import missing_record
+
+        raise missing_record(session, "usage", as_id(text), "usage snapshot")
+    return row
+
+
+def _first_value_follows(session: Session, o: Onboarding, was_source: bool, *, actor: str) -> list[str]:
+    """First value follows the snapshots when it came from one (or is empty): the earliest remaining snapshot
+    at or above the threshold setting, else none. A first-value date typed by hand on another day stays."""
+    if not was_source and o.first_value_date is not None:
+        return []
+    threshold = get_setting(session, "first-value-threshold")
+    snapshots = session.execute(select(LicenseUsage.on_date, LicenseUsage.licenses, LicenseUsage.active)
+                                .where(LicenseUsage.onboarding_id == o.id)).all()
+    when = rules.first_value_from([tuple(s) for s in snapshots], threshold)
+    if when == o.first_value_date:
+        return []
+    _apply(session, o, {"first_value_date": when}, actor=actor)
+    return [f"First value follows the usage snapshots (>= {threshold}% active): first-value date "
+            f"{iso(when) if when else 'cleared'}."]
+
+
+def _was_source(session: Session, o: Onboarding, s: LicenseUsage) -> bool:
+    threshold = get_setting(session, "first-value-threshold")
+    return o.first_value_date == s.on_date and rules.reaches_first_value(s.licenses, s.active, threshold)
+
+
+def update_usage(session: Session, *, ident: str, licenses: str | None, active: str | None, on: str | None,
+                 actor: str) -> tuple[dict, list[str]]:
+    """Correct a usage snapshot (a typo in a count or the day); first value follows when it came from usage."""
+    s = find_usage(session, ident)
+    o = session.get(Onboarding, s.onboarding_id)
+    if licenses is None and active is None and on is None:
+        raise f.InvalidValue("id", ident, "give --licenses, --active or --date to change")
+    values = {"licenses": f.non_negative_int("licenses", licenses) if licenses is not None else s.licenses,
+              "active": f.non_negative_int("active", active) if active is not None else s.active,
+              "on_date": not_after_tomorrow("date", parse_date(on, field="date"), today=clock_today())
+              if on is not None else s.on_date}
+    rules.check_usage(values["licenses"], values["active"])
+    source = _was_source(session, o, s)
+    changes = {k: (getattr(s, k), v) for k, v in values.items() if getattr(s, k) != v}
+    for k, (_, v) in changes.items():
+        setattr(s, k, v)
+    session.flush()
+    record_changes(session, actor=actor, entity="usage", entity_id=s.id, account_id=o.account_id,
+                   changes={("date" if k == "on_date" else k): v for k, v in changes.items()})
+    from cstool.queries.onboarding import usage_record
+
+    events = [f"Usage snapshot {s.id}: " + (", ".join("date" if k == "on_date" else k for k in changes) + " changed"
+                                             if changes else "nothing to change") + "."]
+    return usage_record(s), events + _first_value_follows(session, o, source, actor=actor)
+
+
+def remove_usage(session: Session, *, ident: str, actor: str) -> tuple[dict, list[str]]:
+    """Remove a usage snapshot (its history stays: `history usage:ID`); first value follows when it came from it."""
+    from cstool.queries.onboarding import usage_record
+
+    s = find_usage(session, ident)
+    o = session.get(Onboarding, s.onboarding_id)
+    record = usage_record(s)
+    source = _was_source(session, o, s)
+    shown = f"{s.active}/{s.licenses} on {iso(s.on_date)}"
+    record_changes(session, actor=actor, entity="usage", entity_id=s.id, account_id=o.account_id,
+                   changes={"(removed)": (shown, None)})
+    record_changes(session, actor=actor, entity="onboarding", entity_id=o.id, account_id=o.account_id,
+                   changes={"license_usage_removed": (None, shown)})
+    session.delete(s)
+    session.flush()
+    return record, [f"Removed usage snapshot {record['id']} ({shown}) from onboarding #{o.id}."] + \
+        _first_value_follows(session, o, source, actor=actor)
 
 
 def hold_onboarding(session: Session, *, ref: str, reason: str, cause: str, actor: str) -> tuple[Onboarding, list[str]]:

@@ -178,7 +178,6 @@ def log_hours(session: Session, *, ref: str, hours: str, on: str | None, note: s
 
 
 def find_entry(session: Session, entry: str) -> PseTimeEntry:
-    from cstool.errors import NotFound
     from cstool.services.lookup import as_id
 
     text = str(entry).strip()
@@ -186,7 +185,9 @@ def find_entry(session: Session, entry: str) -> PseTimeEntry:
         raise InvalidValue("entry", entry, "give the time entry's numeric id (see `cstool pse hours REF`)")
     row = session.get(PseTimeEntry, as_id(text), with_for_update=True)
     if row is None:
-        raise NotFound(f"time_entry: no time entry has id {text}.")
+        from cstool.services.history import missing_record
+
+        raise missing_record(session, "time_entry", as_id(text), "time entry")
     return row
 
 
