@@ -214,3 +214,30 @@ def test_usage_snapshots_are_listed_corrected_and_first_value_follows(cli):
     assert cli("onboarding", "usage-remove", "2").exit_code == 4
     assert cli("onboarding", "usage-remove", "42").exit_code == 3
     assert cli("history", "usage:42").exit_code == 3
+
+
+# --- a score needs enough evidence (SPEC 14) ---------------------------------------------------------------------
+
+def test_one_small_measure_never_decides_the_colour(cli):
+    """Gem: a placeholder onboarding held for a customer cause (onboarding red, weight 10) and nothing else known:
+    10 of 100 weight is less than half, so not scored (it used to be 0, red)."""
+    cli.ok("account", "add", "Gem", "--users", "800", "--csm", "Ann")
+    cli.ok("onboarding", "hold", "Gem", "--reason", "legal review", "--cause", "customer")
+    card = cli.json("account", "health", "Gem")
+    reason = ("not scored: the measures with data carry 10 of 100 weight, less than half; no data for usage, "
+              "engagement, sentiment, ebr, pse")
+    assert (card["score"], card["colour"], card["reason"]) == (None, None, reason)
+    assert list(card)[:3] == ["account", "score", "reason"]
+    (row,) = cli.json("report", "health")
+    assert (row["score"], row["colour"], row["reason"]) == (None, None, reason)
+    assert cli.json("account", "show", "Gem")["health_score"] is None
+    cli.ok("health", "snapshot")
+    assert cli.json("account", "health", "Gem", "--history")["history"] == [
+        {"date": "2026-11-24", "score": None, "colour": None}]
+    assert "not scored" in cli.ok("account", "health", "Gem").stderr
+    # sentiment (20) and a call today (engagement, 20): 50 of 100, half, is enough:
+    # (0*10 + 100*20 + 100*20) / 50 = 80, green
+    cli.ok("account", "update", "Gem", "--sentiment", "green")
+    cli.ok("activity", "log", "Gem", "--type", "call", "--subject", "check-in")
+    card = cli.json("account", "health", "Gem")
+    assert (card["score"], card["colour"], card["reason"]) == (80, "green", None)

@@ -113,7 +113,8 @@ def cards(conn, *, account_ids: list[int] | None = None, as_of: date | None = No
         ]
         value = rules.score(measures, weights)
         out.append({
-            "account_id": acc.id, "account": acc.name, "csm": acc.csm, "score": value, "colour": rules.colour(value),
+            "account_id": acc.id, "account": acc.name, "csm": acc.csm, "score": value,
+            "reason": rules.evidence_problem(measures, weights), "colour": rules.colour(value),
             "recorded_health": acc.health,
             "measures": [{"measure": m.measure, "colour": m.colour, "weight": weights[m.measure], "reason": m.reason}
                          for m in measures],
@@ -125,7 +126,7 @@ def cards(conn, *, account_ids: list[int] | None = None, as_of: date | None = No
 def account_health(conn, *, ref: str, history: bool = False) -> dict:
     account = account_row(conn, ref)
     (card,) = cards(conn, account_ids=[account.id])
-    record = {k: card[k] for k in ("account", "score", "colour", "recorded_health", "measures", "as_of")}
+    record = {k: card[k] for k in ("account", "score", "reason", "colour", "recorded_health", "measures", "as_of")}
     if history:
         h = t.health_snapshot.c
         record["history"] = [{"date": iso(d), "score": s, "colour": c} for d, s, c in conn.execute(
@@ -150,7 +151,8 @@ def health_report(conn, *, csm: str | None = None, colour: str | None = None, as
         if colour and card["colour"] != colour:
             continue
         before = previous.get(card["account_id"])
-        rows.append({"account": card["account"], "csm": card["csm"], "score": card["score"], "colour": card["colour"],
+        rows.append({"account": card["account"], "csm": card["csm"], "score": card["score"], "reason": card["reason"],
+                     "colour": card["colour"],
                      "recorded_health": card["recorded_health"], "previous_score": before,
                      "change": card["score"] - before if card["score"] is not None and before is not None else None,
                      "worst_measures": card["worst_measures"]})

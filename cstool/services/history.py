@@ -137,7 +137,7 @@ ENTITY_TABLES = {"time_entry": "pse_time_entry", "usage": "license_usage"}
 
 def _ever_existed(session: Session, entity: str, entity_id: int, rows: list[dict]) -> bool:
     """A record exists, or existed: its history outlives it (a removed record's trail stays readable)."""
-    if rows:
+    if rows or (entity == "setting" and entity_id == 0):  # the team settings' trail is setting:0
         return True
     from cstool.storage import tables
 
