@@ -149,6 +149,9 @@ def test_ebr_report_by_hand(cli):
     cli.ok("account", "add", "Beta", "--ebr-cadence", "annual")
     cli.ok("account", "add", "Gamma", "--ebr-cadence", "none")
     cli.ok("account", "add", "Delta")
+    for name in ("Acme", "Beta", "Delta"):  # customers since before FY2027: every quarter counts (SPEC 6)
+        cli.ok("opportunity", "add", name, "--name", f"{name} deal", "--stage", "closed-won", "--close-date",
+               "2025-06-01")
     q1 = _ebr(cli, "Acme", "2026-03-10")["id"]
     cli.ok("ebr", "complete", str(q1), "--outcome", "successful")
     q2 = _ebr(cli, "Acme", "2026-06-10")["id"]

@@ -68,7 +68,9 @@ def engagement(*, last_call: date | None, account_created: date, as_of: date) ->
 def ebr(*, cadence: str | None, target: int, quarters_started: int, held_or_scheduled: int) -> Measure:
     if not cadence or cadence == "none":
         return Measure("ebr", None, "no EBR cadence: not scored")
-    due = target * quarters_started // 4
+    from cstool.domain.ebr import year_target
+
+    due = year_target(cadence, quarters_started)  # the target's share of the quarters counted (domain/ebr)
     shortfall = due - held_or_scheduled
     colour = "green" if shortfall <= 0 else "yellow" if shortfall == 1 else "red"
     return Measure("ebr", colour, f"{cadence}: {due} due by now this fiscal year, {held_or_scheduled} held or "
