@@ -241,3 +241,104 @@ def test_one_small_measure_never_decides_the_colour(cli):
     cli.ok("activity", "log", "Gem", "--type", "call", "--subject", "check-in")
     card = cli.json("account", "health", "Gem")
     assert (card["score"], card["colour"], card["reason"]) == (80, "green", None)
+
+
+# --- EBRs: links, names, coverage (SPEC 6) ----------------------------------------------------------------------
+
+def _held(cli, account, on, *extra):
+    e = cli.json("ebr", "schedule", account, "--date", on, "--name", f"{account} {on}", *extra)
+    cli.ok("ebr", "complete", str(e["id"]), "--outcome", "successful")
+    return e["id"]
+
+
+def _linked(cli, opp):
+    opp_id = cli.json("opportunity", "show", opp)["id"]
+    return sorted(e["id"] for e in cli.json("ebr", "list") if opp_id in e["opportunity_ids"])
+
+
+def test_an_opportunity_keeps_its_four_latest_ebrs_however_reached(cli):
+    cli.ok("account", "add", "Acme")
+    cli.ok("opportunity", "add", "Acme", "--name", "Renewal", "--stage", "negotiating", "--close-date", "2026-12-15")
+    cli.ok("opportunity", "add", "Acme", "--name", "Add-on", "--stage", "negotiating", "--close-date", "2026-12-20")
+    ids = [_held(cli, "Acme", d) for d in ("2026-02-10", "2026-04-10", "2026-06-10", "2026-08-10")]
+    cli.ok("ebr", "link", "--auto", "--opportunity", "Renewal")
+    assert _linked(cli, "Renewal") == ids
+    # a newer EBR held later: it joins, and the oldest (2026-02-10) leaves, said on stderr
+    e = cli.json("ebr", "schedule", "Acme", "--date", "2026-11-20", "--name", "Acme November")
+    r = cli.ok("ebr", "complete", str(e["id"]), "--outcome", "successful")
+    assert (f"EBR #{ids[0]} unlinked from opportunity #1 'Renewal': only its 4 latest EBRs held before 2026-12-15 "
+            f"stay linked (#{e['id']} is newer).") in r.stderr
+    assert _linked(cli, "Renewal") == ids[1:] + [e["id"]]
+    assert _linked(cli, "Add-on") == []  # an opportunity with no links is left alone
+    # linking the newer one again: already linked; the oldest by id: not among the four latest
+    assert cli("ebr", "link", str(e["id"]), "--opportunity", "Renewal").exit_code == 4
+    r = cli("ebr", "link", str(ids[0]), "--opportunity", "Renewal")
+    assert r.exit_code == 1 and "is older" in r.stderr
+    assert len(_linked(cli, "Renewal")) == 4
+    # every move is in history
+    assert [(h["old"], h["new"]) for h in cli.json("history", f"ebr:{ids[0]}") if h["field"] == "opportunity"] == [
+        (None, "1"), ("1", None)]
+
+
+def test_imported_ebrs_keep_the_four_latest_rule(cli, tmp_path):
+    cli.ok("account", "add", "Acme")
+    cli.ok("opportunity", "add", "Acme", "--name", "Renewal", "--stage", "negotiating", "--close-date", "2026-12-15")
+    ids = [_held(cli, "Acme", d) for d in ("2026-02-10", "2026-04-10", "2026-06-10", "2026-08-10")]
+    cli.ok("ebr", "link", "--auto", "--opportunity", "Renewal")
+    path = tmp_path / "ebrs.csv"
+    path.write_text("Account Name,EBR Name,EBR Date,EBR Status,EBR Outcome\n"
+                    "Acme,Acme October,2026-10-10,Completed,Successful\n")
+    cli.ok("import", "ebrs", str(path))
+    october = next(x["id"] for x in cli.json("ebr", "list") if x["name"] == "Acme October")
+    assert _linked(cli, "Renewal") == ids[1:] + [october]
+
+
+def test_a_second_open_ebr_with_the_same_name_is_refused(cli):
+    cli.ok("account", "add", "Acme")
+    first = cli.json("ebr", "schedule", "Acme", "--date", "2026-12-01")
+    assert first["name"] == "Acme FY2027-Q4 EBR"
+    r = cli("ebr", "schedule", "Acme", "--date", "2027-01-10")  # same quarter, same default name
+    assert r.exit_code == 4 and "already has an open EBR named 'Acme FY2027-Q4 EBR'" in r.stderr
+    assert cli("ebr", "schedule", "Acme", "--name", "acme fy2027-q4 ebr").exit_code == 4  # names match any case
+    assert len(cli.json("ebr", "list")) == 1
+    cli.ok("ebr", "schedule", "Acme", "--date", "2027-01-10", "--name", "Acme January EBR")
+    cli.ok("ebr", "decline", str(first["id"]))
+    assert cli.json("ebr", "schedule", "Acme", "--date", "2027-01-12")["name"] == "Acme FY2027-Q4 EBR"  # no longer open
+
+
+def test_an_undated_ebr_given_a_date_takes_that_quarters_name_unless_named_by_hand(cli):
+    cli.ok("account", "add", "Acme")
+    undated = cli.json("ebr", "schedule", "Acme")
+    assert (undated["name"], undated["status"]) == ("Acme FY2027-Q4 EBR", "not-started")
+    moved = cli.json("ebr", "reschedule", str(undated["id"]), "--date", "2027-03-01")  # FY2028-Q1
+    assert (moved["id"], moved["name"], moved["fiscal_quarter"]) == (undated["id"], "Acme FY2028-Q1 EBR", "FY2028-Q1")
+    named = cli.json("ebr", "schedule", "Acme", "--name", "Board review")
+    assert cli.json("ebr", "reschedule", str(named["id"]), "--date", "2027-03-05")["name"] == "Board review"
+    held = cli.json("ebr", "schedule", "Acme", "--name", "Acme FY2027-Q4 EBR")
+    done = cli.json("ebr", "complete", str(held["id"]), "--outcome", "successful", "--date", "2026-10-01")
+    assert (done["name"], done["fiscal_quarter"]) == ("Acme FY2027-Q3 EBR", "FY2027-Q3")
+
+
+def test_ebr_coverage_counts_from_when_the_account_became_a_customer(cli):
+    """FY2027 = Feb 2026 - Jan 2027, today 2026-11-24 (Q4). Quarterly cadence, one per counted quarter."""
+    cli.ok("account", "add", "New", "--ebr-cadence", "quarterly")  # no deal, no onboarding: since today (Q4)
+    cli.ok("account", "add", "Won", "--ebr-cadence", "quarterly")
+    cli.ok("opportunity", "add", "Won", "--name", "Won deal", "--stage", "closed-won", "--close-date", "2026-06-15")
+    cli.ok("account", "add", "Started", "--ebr-cadence", "semiannual")
+    cli.ok("onboarding", "start", "Started", "--date", "2026-08-10")  # no purchase date: from the start (Q3)
+    cli.ok("account", "add", "Old", "--ebr-cadence", "quarterly")
+    cli.ok("opportunity", "add", "Old", "--name", "Old deal", "--stage", "closed-won", "--close-date", "2024-03-01")
+    cli.ok("ebr", "schedule", "New", "--date", "2026-12-10")
+    rows = {r["account"]: r for r in cli.json("report", "ebr", "--fy", "2027")["rows"]}
+    assert {a: (r["target"], r["missing_quarters"]) for a, r in rows.items()} == {
+        "New": (1, []),  # Q4 only; the December one is booked
+        "Won": (3, ["FY2027-Q2", "FY2027-Q3", "FY2027-Q4"]),  # Q2 (June) on
+        "Started": (1, ["FY2027-Q3", "FY2027-Q4"]),  # semiannual: 2 x 2/4 = 1
+        "Old": (4, ["FY2027-Q1", "FY2027-Q2", "FY2027-Q3", "FY2027-Q4"]),
+    }
+    # the health scorecard's EBR measure counts the same quarters: New is due 1 (scheduled: green); Won 3 (red)
+    ebr = {a: next(m for m in cli.json("account", "health", a)["measures"] if m["measure"] == "ebr")
+           for a in ("New", "Won")}
+    assert (ebr["New"]["colour"], ebr["Won"]["colour"]) == ("green", "red")
+    assert ebr["New"]["reason"].startswith("quarterly: 1 due by now") and ebr["Won"]["reason"].startswith(
+        "quarterly: 3 due by now")

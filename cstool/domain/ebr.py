@@ -99,14 +99,16 @@ def name_for_date(name: str, account: str, new_date: date, start_month: int) -> 
     return default_name(account, quarter_of(new_date, start_month)) if is_default_name(name, account) else name
 
 
-def links_after(eligible: list[int], linked: set[int], joining: set[int]) -> tuple[list[int], list[int]]:
+def links_after(eligible: list[int], linked: set[int], *, requested: set[int] = frozenset(),
+                held: set[int] = frozenset()) -> tuple[list[int], list[int]]:
     """The four-latest rule for one opportunity, however its links are reached: (add, drop).
 
-    `eligible` is its four latest EBRs held before its close date; `joining` the EBRs just linked or just held.
-    An opportunity that follows its EBRs (it has links) keeps exactly those among the four latest: a newer EBR
-    joins, and the oldest, no longer among the four, leaves. One with no links is left alone."""
+    `eligible` is its four latest EBRs held before its close date; `requested` the EBRs being linked (by id,
+    --auto, import); `held` EBRs just held. An opportunity never keeps a link outside its four latest (the
+    oldest leaves when a newer one comes); one that follows its EBRs (it has links) takes a newly held one in;
+    one with no links is left alone."""
     top = set(eligible)
-    wanted = (linked | joining) & top if (linked or joining) else set()
+    wanted = (linked | requested | (held if linked else set())) & top
     return sorted(wanted - linked), sorted(linked - wanted)
 
 
