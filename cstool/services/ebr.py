@@ -172,10 +172,15 @@ def settle_links(session: Session, *, actor: str, opportunity_ids: list[int] | N
     query = select(Opportunity).where(Opportunity.close_date.is_not(None))
     if opportunity_ids is not None:
         query = query.where(Opportunity.id.in_(opportunity_ids))
-    if account_ids is not None:
-        query = query.where(Opportunity.account_id.in_(account_ids))
+    opps: list[Opportunity] = []
+    if account_ids is None:
+        opps = list(session.scalars(query.order_by(Opportunity.id)))
+    else:
+        ids = sorted(set(account_ids))
+        for i in range(0, len(ids), 900):  # an import may touch many accounts: bounded IN lists
+            opps += session.scalars(query.where(Opportunity.account_id.in_(ids[i:i + 900])).order_by(Opportunity.id))
     events: list[str] = []
-    for opp in session.scalars(query.order_by(Opportunity.id)).all():
+    for opp in opps:
         eligible = _eligible(session, opp)
         linked = set(session.scalars(select(EbrOpportunity.ebr_id).where(EbrOpportunity.opportunity_id == opp.id)))
         add, drop = rules.links_after(eligible, linked, requested=set(eligible) if auto else set(requested),

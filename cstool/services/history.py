@@ -147,6 +147,32 @@ def _ever_existed(session: Session, entity: str, entity_id: int, rows: list[dict
     return session.execute(select(table.c.id).where(table.c.id == entity_id)).first() is not None
 
 
+def remove_with_trail(session: Session, row: Any, *, entity: str, shown: str, parent: tuple[str, int],
+                      parent_field: str, account_id: int | None, actor: str) -> None:
+    """Delete a correctable record (a time entry, a usage snapshot) and keep its trail: a `(removed)` row on the
+    record itself (`history ENTITY:ID` still shows it) and one on the record it belonged to."""
+    record_changes(session, actor=actor, entity=entity, entity_id=row.id, account_id=account_id,
+                   changes={"(removed)": (shown, None)})
+    record_changes(session, actor=actor, entity=parent[0], entity_id=parent[1], account_id=account_id,
+                   changes={parent_field: (None, shown)})
+    session.delete(row)
+    session.flush()
+
+
+def child_by_id(session: Session, model: Any, ident: str, *, entity: str, noun: str, listing: str) -> Any:
+    """A correctable record by its numeric id, locked for the write: removed earlier is exit 4, never existed 3."""
+    from cstool.errors import InvalidValue
+    from cstool.services.lookup import as_id
+
+    text = str(ident).strip()
+    if as_id(text) is None:
+        raise InvalidValue("id", ident, f"give the {noun}'s numeric id (see `{listing}`)")
+    row = session.get(model, as_id(text), with_for_update=True)
+    if row is None:
+        raise missing_record(session, entity, as_id(text), noun)
+    return row
+
+
 def missing_record(session: Session, entity: str, entity_id: int, noun: str):
     """The error for a record id that is not in its table: removed earlier (its history says so) is a conflict
     (exit 4), an id that never existed is not found (exit 3)."""

@@ -14,7 +14,7 @@ from cstool.domain import fields as f
 from cstool.domain import onboarding as rules
 from cstool.domain.dates import not_after_tomorrow, parse_date
 from cstool.errors import Conflict, RuleViolation
-from cstool.services.history import apply_changes, record_changes, record_created
+from cstool.services.history import apply_changes, record_changes, record_created, remove_with_trail
 from cstool.services.lookup import find_account
 from cstool.services.records import iso
 from cstool.services.settings import get_setting
@@ -281,17 +281,10 @@ def record_usage(
 
 
 def find_usage(session: Session, ident: str) -> LicenseUsage:
-    from cstool.services.lookup import as_id
+    from cstool.services.history import child_by_id
 
-    text = str(ident).strip()
-    if as_id(text) is None:
-        raise f.InvalidValue("id", ident, "give the usage snapshot's numeric id (see `cstool onboarding usage-list REF`)")
-    row = session.get(LicenseUsage, as_id(text), with_for_update=True)
-    if row is None:
-        from cstool.services.history import missing_record
-
-        raise missing_record(session, "usage", as_id(text), "usage snapshot")
-    return row
+    return child_by_id(session, LicenseUsage, ident, entity="usage", noun="usage snapshot",
+                       listing="cstool onboarding usage-list REF")
 
 
 def _first_value_follows(session: Session, o: Onboarding, was_source: bool, *, actor: str) -> list[str]:
@@ -350,12 +343,8 @@ def remove_usage(session: Session, *, ident: str, actor: str) -> tuple[dict, lis
     record = usage_record(s)
     source = _was_source(session, o, s)
     shown = f"{s.active}/{s.licenses} on {iso(s.on_date)}"
-    record_changes(session, actor=actor, entity="usage", entity_id=s.id, account_id=o.account_id,
-                   changes={"(removed)": (shown, None)})
-    record_changes(session, actor=actor, entity="onboarding", entity_id=o.id, account_id=o.account_id,
-                   changes={"license_usage_removed": (None, shown)})
-    session.delete(s)
-    session.flush()
+    remove_with_trail(session, s, entity="usage", shown=shown, parent=("onboarding", o.id),
+                      parent_field="license_usage_removed", account_id=o.account_id, actor=actor)
     return record, [f"Removed usage snapshot {record['id']} ({shown}) from onboarding #{o.id}."] + \
         _first_value_follows(session, o, source, actor=actor)
 

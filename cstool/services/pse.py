@@ -14,7 +14,7 @@ from cstool.domain.dates import parse_date
 from cstool.domain.dates import not_after_tomorrow
 from cstool.errors import Conflict, InvalidValue, RuleViolation
 from cstool.services.crm import find_contact, find_opportunity
-from cstool.services.history import apply_changes, record_changes, record_created
+from cstool.services.history import apply_changes, record_changes, record_created, remove_with_trail
 from cstool.queries.pse import consumed, pse_row# noqa: F401  (pse_records: what pse commands print)
 from cstool.services.lookup import find_account, name_key
 from cstool.services.records import iso
@@ -178,17 +178,10 @@ def log_hours(session: Session, *, ref: str, hours: str, on: str | None, note: s
 
 
 def find_entry(session: Session, entry: str) -> PseTimeEntry:
-    from cstool.services.lookup import as_id
+    from cstool.services.history import child_by_id
 
-    text = str(entry).strip()
-    if as_id(text) is None:
-        raise InvalidValue("entry", entry, "give the time entry's numeric id (see `cstool pse hours REF`)")
-    row = session.get(PseTimeEntry, as_id(text), with_for_update=True)
-    if row is None:
-        from cstool.services.history import missing_record
-
-        raise missing_record(session, "time_entry", as_id(text), "time entry")
-    return row
+    return child_by_id(session, PseTimeEntry, entry, entity="time_entry", noun="time entry",
+                       listing="cstool pse hours REF")
 
 
 def update_entry(session: Session, *, entry: str, hours: str | None, on: str | None, note: str | None,
@@ -216,12 +209,8 @@ def remove_entry(session: Session, *, entry: str, actor: str) -> tuple[Pse, list
     e = find_entry(session, entry)
     p = session.get(Pse, e.pse_id, with_for_update=True)
     shown = f"{rules.as_hours(e.centihours)} on {iso(e.on_date)}"
-    record_changes(session, actor=actor, entity="time_entry", entity_id=e.id, account_id=p.account_id,
-                   changes={"(removed)": (shown, None)})
-    record_changes(session, actor=actor, entity="pse", entity_id=p.id, account_id=p.account_id,
-                   changes={"hours_removed": (None, shown)})
-    session.delete(e)
-    session.flush()
+    remove_with_trail(session, e, entity="time_entry", shown=shown, parent=("pse", p.id), parent_field="hours_removed",
+                      account_id=p.account_id, actor=actor)
     sync_hours_updated(session, [p.id], actor=actor)
     return p, _hours_events(session, p, f"Removed time entry {e.id} ({rules.as_hours(e.centihours)} h on "
                                         f"{iso(e.on_date)}) from #{p.id}")
