@@ -267,7 +267,7 @@ def record_usage(
     snapshot = LicenseUsage(onboarding_id=o.id, on_date=when, licenses=lic, active=act, created_at=now())
     session.add(snapshot)
     session.flush()
-    record_created(session, actor=actor, entity="usage", entity_id=snapshot.id, account_id=o.account_id,
+    record_created(session, actor=actor, entity="license_usage", entity_id=snapshot.id, account_id=o.account_id,
                    values={"onboarding_id": o.id, "date": when, "licenses": lic, "active": act})
     threshold = get_setting(session, "first-value-threshold")
     events = [f"Recorded usage for onboarding #{o.id}: {act}/{lic} active ({100 * act / lic:.1f}%) on {iso(when)}."]
@@ -283,7 +283,7 @@ def record_usage(
 def find_usage(session: Session, ident: str) -> LicenseUsage:
     from cstool.services.history import child_by_id
 
-    return child_by_id(session, LicenseUsage, ident, entity="usage", noun="usage snapshot",
+    return child_by_id(session, LicenseUsage, ident, entity="license_usage", label="usage", noun="usage snapshot",
                        listing="cstool onboarding usage-list REF")
 
 
@@ -325,7 +325,7 @@ def update_usage(session: Session, *, ident: str, licenses: str | None, active: 
     for k, (_, v) in changes.items():
         setattr(s, k, v)
     session.flush()
-    record_changes(session, actor=actor, entity="usage", entity_id=s.id, account_id=o.account_id,
+    record_changes(session, actor=actor, entity="license_usage", entity_id=s.id, account_id=o.account_id,
                    changes={("date" if k == "on_date" else k): v for k, v in changes.items()})
     from cstool.queries.onboarding import usage_record
 
@@ -343,7 +343,7 @@ def remove_usage(session: Session, *, ident: str, actor: str) -> tuple[dict, lis
     record = usage_record(s)
     source = _was_source(session, o, s)
     shown = f"{s.active}/{s.licenses} on {iso(s.on_date)}"
-    remove_with_trail(session, s, entity="usage", shown=shown, parent=("onboarding", o.id),
+    remove_with_trail(session, s, entity="license_usage", shown=shown, parent=("onboarding", o.id),
                       parent_field="license_usage_removed", account_id=o.account_id, actor=actor)
     return record, [f"Removed usage snapshot {record['id']} ({shown}) from onboarding #{o.id}."] + \
         _first_value_follows(session, o, source, actor=actor)

@@ -168,7 +168,7 @@ def log_hours(session: Session, *, ref: str, hours: str, on: str | None, note: s
     entry = PseTimeEntry(pse_id=p.id, actor=actor, created_at=now(), **values)
     session.add(entry)
     session.flush()
-    record_created(session, actor=actor, entity="time_entry", entity_id=entry.id, account_id=p.account_id,
+    record_created(session, actor=actor, entity="pse_time_entry", entity_id=entry.id, account_id=p.account_id,
                    values={"pse_id": p.id, "hours": rules.as_hours(amount), "date": when})
     record_changes(session, actor=actor, entity="pse", entity_id=p.id, account_id=p.account_id,
                    changes={"hours_logged": (None, f"{rules.as_hours(amount)} on {iso(when)}")})
@@ -180,7 +180,7 @@ def log_hours(session: Session, *, ref: str, hours: str, on: str | None, note: s
 def find_entry(session: Session, entry: str) -> PseTimeEntry:
     from cstool.services.history import child_by_id
 
-    return child_by_id(session, PseTimeEntry, entry, entity="time_entry", noun="time entry",
+    return child_by_id(session, PseTimeEntry, entry, entity="pse_time_entry", label="time_entry", noun="time entry",
                        listing="cstool pse hours REF")
 
 
@@ -196,7 +196,7 @@ def update_entry(session: Session, *, entry: str, hours: str | None, on: str | N
     for k, (_, v) in changes.items():
         setattr(e, k, v)
     public = {"on_date": ("date", lambda v: v), "centihours": ("hours", rules.as_hours), "note": ("note", lambda v: v)}
-    record_changes(session, actor=actor, entity="time_entry", entity_id=e.id, account_id=p.account_id,
+    record_changes(session, actor=actor, entity="pse_time_entry", entity_id=e.id, account_id=p.account_id,
                    changes={public[k][0]: (public[k][1](a), public[k][1](b)) for k, (a, b) in changes.items()})
     sync_hours_updated(session, [p.id], actor=actor)
     return p, _hours_events(session, p, f"Time entry {e.id} on #{p.id}: "
@@ -209,7 +209,7 @@ def remove_entry(session: Session, *, entry: str, actor: str) -> tuple[Pse, list
     e = find_entry(session, entry)
     p = session.get(Pse, e.pse_id, with_for_update=True)
     shown = f"{rules.as_hours(e.centihours)} on {iso(e.on_date)}"
-    remove_with_trail(session, e, entity="time_entry", shown=shown, parent=("pse", p.id), parent_field="hours_removed",
+    remove_with_trail(session, e, entity="pse_time_entry", shown=shown, parent=("pse", p.id), parent_field="hours_removed",
                       account_id=p.account_id, actor=actor)
     sync_hours_updated(session, [p.id], actor=actor)
     return p, _hours_events(session, p, f"Removed time entry {e.id} ({rules.as_hours(e.centihours)} h on "
