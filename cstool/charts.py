@@ -257,7 +257,7 @@ def health_colours(colours: dict):
         fig = _figure(6.0, 3.2)
         ax = fig.subplots()
         keys = list(colours)
-        bars = ax.bar([HEALTH_LABELS[k] for k in keys], [colours[k] for k in keys],
+        bars = ax.bar([HEALTH_LABELS.get(k, HEALTH_LABELS[None]) for k in keys], [colours[k] for k in keys],
                       color=[HEALTH_COLOURS[k] for k in keys], width=0.6)
         ax.bar_label(bars, padding=2)
         ax.set_ylim(0, max(colours.values()) * 1.18 + 1)

@@ -306,7 +306,7 @@ def _health(data: dict, charts: dict) -> str:
         parts.append(empty("No accounts."))
         return "".join(parts)
     parts.append(figure(charts.get("health"), "Accounts per computed health colour."))
-    colours = [row([f'<td><span class="dot {c or "none"}"></span>{escape(HEALTH_LABELS[c])}</td>',
+    colours = [row([f'<td><span class="dot {c or "none"}"></span>{escape(HEALTH_LABELS.get(c, HEALTH_LABELS[None]))}</td>',
                     cell(n, ["health", {"colour": c}, "#count"])]) for c, n in health["colours"].items()]
     rows = []
     for r in health["rows"][:RISKIEST]:

@@ -87,6 +87,10 @@ def test_overlapping_runs_are_skipped(db, tmp_path):
 
 def test_weekly_health_stores_a_snapshot_and_lists_the_red(db, tmp_path, bare_cli):
     bare_cli.ok("--db", db, "account", "update", "Acme", "--sentiment", "red")
+    # enough evidence for a score (SPEC 14): sentiment red (20) + the last call 84 days ago, red (20) + the open
+    # onboarding, green (10) = 50 of 100 weight: (0*20 + 0*20 + 100*10) / 50 = 20, red
+    bare_cli.ok("--db", db, "activity", "log", "Acme", "--type", "call", "--subject", "last call", "--date",
+                "2026-09-01")
     r = run("weekly-health.sh", db, tmp_path)
     assert r.returncode == 0, r.stderr
     assert "1 account(s) with a red health score this week:" in r.stdout and "Acme" in r.stdout

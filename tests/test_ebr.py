@@ -86,7 +86,7 @@ def test_outcome_and_state_rules(cli):
     assert cli.json("ebr", "show", str(e["id"]))["outcome"] == "incomplete"
     r = cli("ebr", "complete", "Acme", "--outcome", "successful", "--date", "2026-12-20")
     assert r.exit_code == 1  # not held in the future
-    undated = cli.json("ebr", "schedule", "Acme")
+    undated = cli.json("ebr", "schedule", "Acme", "--name", "Acme spare EBR")  # a second open one: its own name
     r = cli("ebr", "cancel", str(undated["id"]))
     assert r.exit_code == 4 and "decline it instead" in r.stderr
     cli.ok("ebr", "complete", str(e["id"]), "--outcome", "partially-successful")
@@ -97,7 +97,7 @@ def test_outcome_and_state_rules(cli):
 def test_account_ref_with_two_open_ebrs_is_refused(cli):
     cli.ok("account", "add", "Acme")
     a = _ebr(cli, "Acme", "2026-12-01")
-    b = _ebr(cli, "Acme", "2027-01-10")
+    b = _ebr(cli, "Acme", "2027-01-10", "--name", "Acme January EBR")  # same quarter: a name of its own
     before = cli.json("ebr", "list")
     r = cli("ebr", "decline", "Acme")
     assert r.exit_code == 4
@@ -149,6 +149,9 @@ def test_ebr_report_by_hand(cli):
     cli.ok("account", "add", "Beta", "--ebr-cadence", "annual")
     cli.ok("account", "add", "Gamma", "--ebr-cadence", "none")
     cli.ok("account", "add", "Delta")
+    for name in ("Acme", "Beta", "Delta"):  # customers since before FY2027: every quarter counts (SPEC 6)
+        cli.ok("opportunity", "add", name, "--name", f"{name} deal", "--stage", "closed-won", "--close-date",
+               "2025-06-01")
     q1 = _ebr(cli, "Acme", "2026-03-10")["id"]
     cli.ok("ebr", "complete", str(q1), "--outcome", "successful")
     q2 = _ebr(cli, "Acme", "2026-06-10")["id"]

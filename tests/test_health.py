@@ -121,10 +121,12 @@ def test_scorecard_report_snapshot_and_check(cli):
     cli.ok("account", "add", "Calm", "--sentiment", "green")
     # today: (0*30 + 50*20 + 0*20 + 50*10) / 80 = 18.75 -> 19, red; a week ago 70
     rows = cli.json("report", "health")
+    # Calm has only its sentiment (weight 20 of 100): too little evidence for a score (SPEC 14), so not scored
     assert [(r["account"], r["score"], r["colour"], r["previous_score"], r["change"]) for r in rows] == [
-        ("Acme", 19, "red", 70, -51), ("Calm", 100, "green", None, None)]
-    assert rows[0]["worst_measures"] == ["usage", "sentiment"]
-    assert [r["account"] for r in cli.json("report", "health", "--colour", "green")] == ["Calm"]
+        ("Acme", 19, "red", 70, -51), ("Calm", None, None, None, None)]
+    assert rows[0]["worst_measures"] == ["usage", "sentiment"] and rows[0]["reason"] is None
+    assert rows[1]["reason"].startswith("not scored: the measures with data carry 20 of 100 weight")
+    assert [r["account"] for r in cli.json("report", "health", "--colour", "green")] == []
     assert [r["account"] for r in cli.json("report", "health", "--csm", "ann")] == ["Acme"]
     found = [f for f in cli("check", "-f", "json").json() if f["rule"] == "health-mismatch"]
     assert [f["account"] for f in found] == ["Acme"]  # recorded green, computed red

@@ -46,14 +46,17 @@ def test_crm_ebr_export(cli, tmp_path):
     assert (ebrs["Beta annual"]["status"], ebrs["Beta annual"]["outcome"]) == ("cancelled", "cancelled")
     assert (ebrs["Acme Q4 EBR"]["status"], ebrs["Acme Q4 EBR"]["outcome"]) == ("scheduled", "incomplete")
     # FY2027 (Feb 2026 - Jan 2027), today 2026-11-24:
-    # Acme quarterly: target 4, held Q1 Q2 Q3 = 3, declined 1, upcoming the Q4 one, no quarter without an EBR.
-    # Beta annual: target 1, only a cancelled one: every quarter so far lacks an EBR held or scheduled.
+    # Coverage counts from when the account became a customer (SPEC 6):
+    # Acme's earliest closed-won closed 2026-08-15 (Q3): Q3 and Q4 count, quarterly target 2; held Q1 Q2 Q3 = 3,
+    # declined 1, upcoming the Q4 one, no counted quarter without an EBR.
+    # Beta has no deal or onboarding: a customer from the day it was added (today, Q4): annual 1 x 1/4 -> 0;
+    # only a cancelled EBR, so Q4 lacks one held or scheduled.
     report = cli.json("report", "ebr", "--fy", "2027")
     assert report["rows"] == [
-        {"account": "Acme", "cadence": "quarterly", "target": 4, "held": 3, "declined": 1, "cancelled": 0,
+        {"account": "Acme", "cadence": "quarterly", "target": 2, "held": 3, "declined": 1, "cancelled": 0,
          "upcoming": 1, "missing_quarters": []},
-        {"account": "Beta", "cadence": "annual", "target": 1, "held": 0, "declined": 0, "cancelled": 1,
-         "upcoming": 0, "missing_quarters": ["FY2027-Q1", "FY2027-Q2", "FY2027-Q3", "FY2027-Q4"]},
+        {"account": "Beta", "cadence": "annual", "target": 0, "held": 0, "declined": 0, "cancelled": 1,
+         "upcoming": 0, "missing_quarters": ["FY2027-Q4"]},
     ]
     assert report["outcomes"] == {"incomplete": 1, "successful": 1, "partially-successful": 1, "unsuccessful": 1,
                                   "cancelled": 1, "declined": 1}

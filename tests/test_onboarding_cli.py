@@ -46,8 +46,8 @@ def test_completion_refusals_change_nothing(cli):
         (("--score", "4"), 1, "--survey-sent/--no-survey-sent, --survey-received/--no-survey-received"),
         (("--survey-sent", "--survey-received", "--score", "6"), 1, "score: '6'"),
         (("--survey-sent", "--survey-received", "--score", "0"), 1, "score: '0'"),
-        (("--survey-sent", "--survey-received", "--score", "4", "--date", "2026-09-30"), 1, "finish: 2026-09-30 is before the start"),
-        (("--survey-sent", "--survey-received", "--score", "4", "--date", "2026-12-01"), 1, "finish: "),
+        (("--survey-sent", "--survey-received", "--score", "4", "--date", "2026-09-30"), 1, "date: 2026-09-30 is before the start"),
+        (("--survey-sent", "--survey-received", "--score", "4", "--date", "2026-12-01"), 1, "error: date: "),  # the option typed, not the field
         (("--survey-sent", "--survey-received", "--score", "4", "--date", "01/02/2026"), 1, "date: "),
     ]
     for extra, code, text in cases:

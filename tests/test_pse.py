@@ -85,7 +85,7 @@ def test_fractional_hours_and_over_budget_warning(cli):
     for h in ("1.25", "0.5", "1.75"):
         cli.ok("pse", "log-hours", "Acme", h, "--date", "2026-11-20")
     p = cli.json("pse", "show", "Acme")
-    assert (p["hours_consumed"], p["remaining_hours"], p["hours_updated_date"]) == (3.5, 0, "2026-11-24")
+    assert (p["hours_consumed"], p["remaining_hours"], p["hours_updated_date"]) == (3.5, 0, "2026-11-20")  # the latest entry's date (SPEC 8)
     r = cli.ok("pse", "log-hours", "Acme", "0.01")
     assert "over budget: 3.51 h consumed of 3.5 h scoped" in r.stderr
     assert cli.json("pse", "show", "Acme")["remaining_hours"] == -0.01
@@ -105,7 +105,7 @@ def test_completion_rules(cli):
     r = cli("pse", "complete", "Acme", "--passive-acceptance-used")  # without the SOW language
     assert r.exit_code == 1 and "sign-off is not recorded" in r.stderr
     r = cli("pse", "complete", "Acme", "--customer-signoff", "--date", "2026-11-01")  # before the actual start
-    assert r.exit_code == 1 and "completed: 2026-11-01 is before --actual-start 2026-11-02" in r.stderr
+    assert r.exit_code == 1 and "date: 2026-11-01 is before --actual-start 2026-11-02" in r.stderr  # the option typed
     r = cli("pse", "complete", "Acme", "--customer-signoff", "--percent", "90")
     assert r.exit_code == 1 and "100%" in r.stderr
     r = cli("pse", "complete", "Acme", "--customer-signoff", "--sow", "")

@@ -164,5 +164,7 @@ def health(
     title = f"{data['account']}: health {data['score'] if data['score'] is not None else '-'} " \
             f"({data['colour'] or 'not scored'}), recorded {data['recorded_health'] or '-'}, as of {data['as_of']}"
     render.rows(data["measures"], fmt, columns=["measure", "colour", "weight", "reason"], title=title)
+    if data["reason"]:
+        render.note(data["reason"])
     if history:
         render.rows(data["history"], fmt, title="Snapshots", empty="No snapshots yet (cstool health snapshot).")

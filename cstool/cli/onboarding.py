@@ -106,13 +106,55 @@ def usage(
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Record a license-usage snapshot; the first at or above the threshold sets first value."""
-    from cstool.cli.common import notes, writing
     from cstool.services.onboarding import record_usage
 
+    _usage_change(ctx, fmt, record_usage, ref=ref, licenses=licenses, active=active, on=on)
+
+
+UsageId = Annotated[str, typer.Argument(help="Usage snapshot id (see `cstool onboarding usage-list REF`).")]
+
+
+@app.command("usage-list")
+def usage_list(ctx: typer.Context, ref: Ref, fmt: FormatOpt = Format.table) -> None:
+    """An onboarding's license-usage snapshots with their ids."""
+    from cstool.queries.onboarding import usage_list as query
+
+    with querying(ctx) as session:
+        data = query(session, ref=ref)
+    render.rows(data, fmt, columns=["id", "date", "licenses", "active", "active_pct"], title=f"License usage of {ref}",
+                empty="No usage snapshots.")
+
+
+def _usage_change(ctx: typer.Context, fmt: Format, service, **kwargs) -> None:
+    from cstool.cli.common import notes, writing
+
     with writing(ctx) as (session, actor):
-        snapshot, events = record_usage(session, ref=ref, licenses=licenses, active=active, on=on, actor=actor)
+        snapshot, events = service(session, actor=actor, **kwargs)
     notes(events)
     render.record(snapshot, fmt, title="License usage")
+
+
+@app.command("usage-update")
+def usage_update(
+    ctx: typer.Context,
+    ident: UsageId,
+    licenses: Annotated[str | None, typer.Option("--licenses", help="The right licensed seats.")] = None,
+    active: Annotated[str | None, typer.Option("--active", help="The right active users.")] = None,
+    on: Annotated[str | None, typer.Option("--date", help="The right day.")] = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Correct a usage snapshot; the first-value date follows when it came from usage."""
+    from cstool.services.onboarding import update_usage
+
+    _usage_change(ctx, fmt, update_usage, ident=ident, licenses=licenses, active=active, on=on)
+
+
+@app.command("usage-remove")
+def usage_remove(ctx: typer.Context, ident: UsageId, fmt: FormatOpt = Format.table) -> None:
+    """Remove a usage snapshot (its history stays); the first-value date follows when it came from it."""
+    from cstool.services.onboarding import remove_usage
+
+    _usage_change(ctx, fmt, remove_usage, ident=ident)
 
 
 @app.command("hold")

@@ -1,4 +1,4 @@
-"""`cstool pse create|update|kickoff|log-hours|complete|contact add|list|show`."""
+"""`cstool pse create|update|kickoff|log-hours|hours [update|remove]|complete|contact add|list|show`."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from cstool.render import Format
 app = typer.Typer(no_args_is_help=True)
 contact_app = typer.Typer(no_args_is_help=True)
 app.add_typer(contact_app, name="contact", help="Contacts of an engagement.")
+ENTRY_COLUMNS = ["id", "date", "hours", "note", "actor"]
 
 Ref = Annotated[str, typer.Argument(help="Engagement id or name, or an account with one open engagement.")]
 LIST_COLUMNS = ["id", "account", "name", "status", "percent_complete", "scoped_hours", "hours_consumed",
@@ -127,6 +128,43 @@ def log_hours(
     from cstool.services.pse import log_hours as service
 
     _change(ctx, fmt, service, ref=ref, hours=hours, on=on, note=note)
+
+
+ENTRY_ACTIONS = ("update", "remove")
+
+
+@app.command("hours")
+def hours_(
+    ctx: typer.Context,
+    target: Annotated[str, typer.Argument(metavar="REF|update|remove", help="An engagement (id, name, or an account with "
+                                          "one open one) to list its time entries, or update/remove to correct one.")],
+    entry: Annotated[Optional[str], typer.Argument(metavar="[ENTRY]", help="The time entry id, after update/remove.")] = None,
+    hours: Annotated[Optional[str], typer.Option("--hours", help="update: the right number of hours.")] = None,
+    on: Annotated[Optional[str], typer.Option("--date", help="update: the right day worked.")] = None,
+    note: Annotated[Optional[str], typer.Option("--note", help="update: a new note (empty clears it).")] = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Time entries: `pse hours REF` lists them; `pse hours update ENTRY [--hours --date --note]` and
+    `pse hours remove ENTRY` correct one (hours consumed and the hours-updated date follow; history keeps it)."""
+    action = target.strip().lower()
+    if action in ENTRY_ACTIONS and entry is not None:
+        from cstool.services.pse import remove_entry, update_entry
+
+        if action == "remove":
+            _change(ctx, fmt, remove_entry, entry=entry)
+        else:
+            _change(ctx, fmt, update_entry, entry=entry, hours=hours, on=on, note=note)
+        return
+    if entry is not None or any(v is not None for v in (hours, on, note)):
+        from cstool.errors import InvalidValue
+
+        raise InvalidValue("entry", entry or "", "list with `pse hours REF`; correct with `pse hours update ENTRY "
+                                                 "--hours H` or `pse hours remove ENTRY`")
+    from cstool.queries.pse import time_entries
+
+    with querying(ctx) as session:
+        data = time_entries(session, target)
+    render.rows(data, fmt, columns=ENTRY_COLUMNS, title=f"Time entries of {target}", empty="No time entries.")
 
 
 @contact_app.command("add")

@@ -142,3 +142,12 @@ def _numeric(field: str, raw: str, parts: tuple[str, ...], date_order: str | Non
 def add_months(d: date, months: int) -> date:
     """Calendar months: the 31st plus one month is the last day of the next month."""
     return d + relativedelta(months=months)
+
+
+def not_after_tomorrow(field: str, value: date | None, *, today: date) -> date | None:
+    """No date the user types may be later than tomorrow; `field` is the option the user typed (`date` for
+    `--date`), so every command that shares this check names its own option."""
+    latest = today + timedelta(days=1)
+    if value is not None and value > latest:
+        raise InvalidValue(field, value.isoformat(), f"a date may not be later than tomorrow ({latest.isoformat()})")
+    return value

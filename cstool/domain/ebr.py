@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from dateutil.relativedelta import relativedelta
@@ -88,16 +89,59 @@ def settle(status: str | None, outcome: str | None, on: date | None) -> tuple[st
     return status, status
 
 
-def missing_quarters(fy: int, start_month: int, covered: set[str], today: date) -> list[str]:
-    """Quarters of the fiscal year up to the current one with no EBR held or scheduled."""
+def is_default_name(name: str, account: str) -> bool:
+    """A name cstool gave (`<account> FY2027-Q3 EBR`), as opposed to one typed by hand."""
+    return re.fullmatch(re.escape(account) + r" FY\d{4}-Q[1-4] EBR", name.strip(), flags=re.IGNORECASE) is not None
+
+
+def name_for_date(name: str, account: str, new_date: date, start_month: int) -> str:
+    """An undated EBR given a date takes that quarter's default name, unless it was named by hand."""
+    return default_name(account, quarter_of(new_date, start_month)) if is_default_name(name, account) else name
+
+
+def links_after(eligible: list[int], linked: set[int], *, requested: set[int] = frozenset(),
+                held: set[int] = frozenset()) -> tuple[list[int], list[int]]:
+    """The four-latest rule for one opportunity, however its links are reached: (add, drop).
+
+    `eligible` is its four latest EBRs held before its close date; `requested` the EBRs being linked (by id,
+    --auto, import); `held` EBRs just held. An opportunity never keeps a link outside its four latest (the
+    oldest leaves when a newer one comes); one that follows its EBRs (it has links) takes a newly held one in;
+    one with no links is left alone."""
+    top = set(eligible)
+    wanted = (linked | requested | (held if linked else set())) & top
+    return sorted(wanted - linked), sorted(linked - wanted)
+
+
+def customer_since(*, purchases: list[date | None], won_closes: list[date | None], first_start: date | None,
+                   added: date) -> date:
+    """When the account became a customer: its earliest purchase date or closed-won close date, else its first
+    onboarding's start, else the day it was added."""
+    known = [d for d in (*purchases, *won_closes) if d is not None]
+    return min(known) if known else first_start or added
+
+
+def counted_quarters(fy: int, start_month: int, since: date, today: date | None = None) -> list[FiscalQuarter]:
+    """The fiscal year's quarters that count for EBR coverage: from the one the account became a customer in
+    (all four when it was a customer before the year began); with `today`, only those started by then."""
     out = []
     for q in range(1, 5):
         quarter = FiscalQuarter(fy, q, start_month)
-        if quarter.start > today:
-            break
-        if quarter.label not in covered:
-            out.append(quarter.label)
+        if quarter.end < since or (today is not None and quarter.start > today):
+            continue
+        out.append(quarter)
     return out
+
+
+def year_target(cadence: str | None, quarters: int) -> int:
+    """The cadence's share of the counted quarters: quarterly one per quarter, semiannual 2 per 4, annual 1 per 4
+    (rounded down)."""
+    return CADENCE_TARGET.get(cadence or "none", 0) * quarters // 4
+
+
+def missing_quarters(fy: int, start_month: int, covered: set[str], today: date, since: date | None = None) -> list[str]:
+    """Quarters of the fiscal year up to the current one (from the customer's first) with no EBR held or scheduled."""
+    counted = counted_quarters(fy, start_month, since or date.min, today)
+    return [q.label for q in counted if q.label not in covered]
 
 
 # --- coverage: where an account stands against its cadence target for the year --------------------------

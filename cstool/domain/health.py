@@ -68,7 +68,9 @@ def engagement(*, last_call: date | None, account_created: date, as_of: date) ->
 def ebr(*, cadence: str | None, target: int, quarters_started: int, held_or_scheduled: int) -> Measure:
     if not cadence or cadence == "none":
         return Measure("ebr", None, "no EBR cadence: not scored")
-    due = target * quarters_started // 4
+    from cstool.domain.ebr import year_target
+
+    due = year_target(cadence, quarters_started)  # the target's share of the quarters counted (domain/ebr)
     shortfall = due - held_or_scheduled
     colour = "green" if shortfall <= 0 else "yellow" if shortfall == 1 else "red"
     return Measure("ebr", colour, f"{cadence}: {due} due by now this fiscal year, {held_or_scheduled} held or "
@@ -99,11 +101,24 @@ def pse(*, open_count: int, over_budget: int, stale: int, both: int) -> Measure:
                                   f"budget, {stale} with stale hours, {both} both: {colour}")
 
 
+def evidence_problem(measures: list[Measure], weights: dict[str, int]) -> str | None:
+    """Why there is not enough evidence for a score (None when there is): the scored measures must carry at least
+    half of the total weight, so one small measure never decides an account's colour on its own."""
+    total = sum(weights[m.measure] for m in measures)
+    carried = sum(weights[m.measure] for m in measures if m.colour is not None)
+    if total > 0 and carried > 0 and 2 * carried >= total:
+        return None
+    missing = [m.measure for m in measures if m.colour is None]
+    return (f"not scored: the measures with data carry {carried} of {total} weight, less than half; no data for "
+            f"{', '.join(missing) or 'any measure'}")
+
+
 def score(measures: list[Measure], weights: dict[str, int]) -> int | None:
-    """The weighted mean of the scored measures (green 100, yellow 50, red 0), rounded half up."""
+    """The weighted mean of the scored measures (green 100, yellow 50, red 0), rounded half up; None when they
+    carry less than half of the total weight (see evidence_problem)."""
     scored = [(POINTS[m.colour], weights[m.measure]) for m in measures if m.colour is not None]
     total = sum(w for _, w in scored)
-    if not scored or total == 0:
+    if not scored or total == 0 or evidence_problem(measures, weights) is not None:
         return None
     mean = Decimal(sum(p * w for p, w in scored)) / Decimal(total)
     return int(mean.quantize(Decimal("1"), rounding=ROUND_HALF_UP))

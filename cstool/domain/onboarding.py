@@ -11,6 +11,7 @@ from typing import Iterable
 
 from dateutil.relativedelta import relativedelta
 
+from cstool.domain.dates import not_after_tomorrow
 from cstool.domain.tasks import PLAYBOOK_TYPE, SOURCE_PLAYBOOK
 from cstool.errors import InvalidValue, RuleViolation
 
@@ -42,17 +43,30 @@ def is_placeholder(status: str, values: dict) -> bool:
     return status == "not-started" and all(values.get(k) is None for k in PLACEHOLDER_EMPTY)
 
 
-def check_dates(dates: dict[str, date | None], *, today: date) -> None:
-    """Refuse an inconsistent set of milestone dates, naming the field."""
-    latest = today + timedelta(days=1)
-    for field, option in DATE_FIELDS.items():
-        d = dates.get(field)
-        if d is not None and d > latest:
-            raise InvalidValue(option, d.isoformat(), f"a date may not be later than tomorrow ({latest.isoformat()})")
+def resumed_status(before_hold: str | None, start: date | None) -> str:
+    """The status `resume` returns to: the one before the hold, but never in progress without a start date
+    (a placeholder held before it started goes back to not started). `before_hold` is None when unknown."""
+    if before_hold in ("not-started", "scheduled"):
+        return before_hold
+    return "in-progress" if start is not None else "not-started"
+
+
+def can_start(status: str, start: date | None) -> bool:
+    """`onboarding start` works on an open onboarding that has not started: not started, scheduled, or any
+    open one with no start date (nothing can strand an onboarding that `start` then refuses)."""
+    return status in OPEN_STATUSES and (status in ("not-started", "scheduled") or start is None)
+
+
+def check_dates(dates: dict[str, date | None], *, today: date, options: dict[str, str] | None = None) -> None:
+    """Refuse an inconsistent set of milestone dates, naming the field as the user typed it: `options` maps a
+    field to the command's own option where it differs from DATE_FIELDS (`onboarding complete --date`)."""
+    names = {**DATE_FIELDS, **(options or {})}
+    for field in DATE_FIELDS:
+        not_after_tomorrow(names[field], dates.get(field), today=today)
     start, finish, purchase = dates.get("start_date"), dates.get("finish_date"), dates.get("purchase_date")
     if finish is not None and start is not None and finish < start:
         raise RuleViolation(
-            f"finish: {finish.isoformat()} is before the start date {start.isoformat()}; "
+            f"{names['finish_date']}: {finish.isoformat()} is before the start date {start.isoformat()}; "
             "the finish date must be on or after the start."
         )
     if purchase is not None:
@@ -61,7 +75,7 @@ def check_dates(dates: dict[str, date | None], *, today: date) -> None:
             d = dates.get(field)
             if d is not None and d < floor:
                 raise RuleViolation(
-                    f"{DATE_FIELDS[field]}: {d.isoformat()} is more than {PURCHASE_SLACK_DAYS} days before the "
+                    f"{names[field]}: {d.isoformat()} is more than {PURCHASE_SLACK_DAYS} days before the "
                     f"purchase date {purchase.isoformat()}; use a date on or after {floor.isoformat()}."
                 )
 
@@ -125,6 +139,23 @@ def experience_score(score: int | str | None) -> int | None:
     if not 1 <= value <= 5:
         raise InvalidValue("score", score, "use a whole number from 1 to 5")
     return value
+
+
+def check_usage(licenses: int, active: int, *, licenses_field: str = "licenses", active_field: str = "active") -> None:
+    """A usage snapshot means something only with licenses to use and no more active users than licenses
+    (500 active of 100 licenses is a typo, not 500% usage); counts are already whole and non-negative."""
+    if licenses < 1:
+        raise InvalidValue(licenses_field, licenses, "use a whole number of 1 or more")
+    if active > licenses:
+        raise InvalidValue(active_field, active, f"use a whole number from 0 to {licenses:,} "
+                                                 f"(active users cannot exceed the {licenses:,} licenses)")
+
+
+def first_value_from(snapshots: list[tuple[date, int, int]], threshold_pct: int) -> date | None:
+    """The date of the earliest snapshot (date, licenses, active) at or above the threshold: what first value
+    is when it comes from usage (a removed snapshot's date is worked out again from the rest)."""
+    reached = [d for d, lic, act in snapshots if reaches_first_value(lic, act, threshold_pct)]
+    return min(reached) if reached else None
 
 
 def reaches_first_value(licenses: int, active: int, threshold_pct: int) -> bool:

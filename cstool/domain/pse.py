@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
@@ -12,6 +13,7 @@ ACTIVE_STATUSES = ("initiation", "in-progress", "closure")
 ENGAGEMENT_TYPES = ("fixed", "time-and-materials")
 STALE_AFTER_DAYS = 14
 MAX_HOURS = 100_000
+_PLAIN_HOURS = re.compile(r"[0-9]+(\.[0-9]{0,2})?|\.[0-9]{1,2}")
 
 # field -> the option that sets it; what kickoff needs, in the order people fill them in
 KICKOFF_FIELDS = {
@@ -29,17 +31,21 @@ KICKOFF_FIELDS = {
 
 
 def hours(field: str, value: str | float | int, *, positive: bool = False) -> int:
-    """Hours with at most two decimals -> hundredths of an hour (exact)."""
+    """Hours written as a plain decimal with at most two decimals -> hundredths of an hour (exact).
+
+    `1e3`, `-2`, `1.255`, `inf` are refused with the accepted range: an exponent is never a way people
+    write hours, so it is a typo, not a thousand hours."""
+    low = "0.01" if positive else "0"
+    accepted = f"write hours as a plain number from {low} to {MAX_HOURS:,} with at most two decimals, like 8 or 1.25"
+    text = str(value).strip()
+    if not _PLAIN_HOURS.fullmatch(text):
+        raise InvalidValue(field, value, accepted)
     try:
-        amount = Decimal(str(value).strip())
-    except InvalidOperation:
-        raise InvalidValue(field, value, "use a number of hours like 8 or 1.25") from None
-    if not amount.is_finite() or amount < 0 or amount > MAX_HOURS:
-        raise InvalidValue(field, value, f"use a number of hours from 0 to {MAX_HOURS:,}")
-    if positive and amount == 0:
-        raise InvalidValue(field, value, "logged hours must be more than 0")
-    if amount != amount.quantize(Decimal("0.01")):
-        raise InvalidValue(field, value, "use at most two decimals (e.g. 1.25)")
+        amount = Decimal(text)
+    except InvalidOperation:  # pragma: no cover - the pattern only lets plain decimals through
+        raise InvalidValue(field, value, accepted) from None
+    if amount > MAX_HOURS or (positive and amount == 0):
+        raise InvalidValue(field, value, accepted)
     return int(amount * 100)
 
 
@@ -78,9 +84,10 @@ def check_kickoff(values: dict) -> None:
                             "as update) and try again. Nothing was changed.")
 
 
-def check_dates(values: dict) -> None:
+def check_dates(values: dict, *, completed_option: str = "--completed") -> None:
+    """Dates in order; `completed_option` is the option that set the completed date (`pse complete --date`)."""
     pairs = (("expected_start_date", "expected_completion_date", "--expected-start", "--expected-completion"),
-             ("actual_start_date", "completed_date", "--actual-start", "--completed"))
+             ("actual_start_date", "completed_date", "--actual-start", completed_option))
     for first, second, a, b in pairs:
         x, y = values.get(first), values.get(second)
         if x is not None and y is not None and y < x:

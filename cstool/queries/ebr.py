@@ -65,11 +65,14 @@ def ebr_row(conn, ref: str):
 
 
 def ebrs_of_year(conn, account) -> list[dict]:
-    """An account's EBRs of this fiscal year, and the undated ones (for `account show`)."""
+    """An account's EBRs of this fiscal year, the undated ones, and its next open one whatever its fiscal year
+    (for `account show`: an EBR booked for next February is still the next EBR)."""
     start_month = get_setting(conn, "fiscal-year-start")
     first, last = fiscal_year_bounds(fiscal_year_of(today(), start_month), start_month)
+    next_open = (select(E.id).where(E.account_id == account.id, E.status.in_(rules.OPEN_STATUSES), E.on_date >= today())
+                 .order_by(E.on_date, E.id).limit(1).scalar_subquery())
     return records(conn, conn.execute(select(t.ebr).where(
-        E.account_id == account.id, E.on_date.between(first, last) | E.on_date.is_(None))
+        E.account_id == account.id, E.on_date.between(first, last) | E.on_date.is_(None) | (E.id == next_open))
         .order_by(E.on_date.nulls_last(), E.id)).all())
 
 
@@ -119,16 +122,41 @@ def ebr_report(conn, *, fy: int) -> dict:
             covered[aid].add(quarter_of(on, start_month).label)
             if on >= now_day:
                 c["upcoming"] += 1
+    since = customer_since(conn, list(accounts))
     out = []
     for aid in sorted(accounts, key=lambda i: accounts[i].name_key):
         a, c = accounts[aid], per[aid]
         cadence = a.ebr_cadence or "none"
+        counted = rules.counted_quarters(fy, start_month, since[aid])
         out.append({
-            "account": a.name, "cadence": cadence, "target": rules.CADENCE_TARGET[cadence], "held": c["held"],
-            "declined": c["declined"], "cancelled": c["cancelled"], "upcoming": c["upcoming"] + undated_open.get(aid, 0),
-            "missing_quarters": rules.missing_quarters(fy, start_month, covered[aid], now_day),
+            "account": a.name, "cadence": cadence, "target": rules.year_target(cadence, len(counted)),
+            "held": c["held"], "declined": c["declined"], "cancelled": c["cancelled"],
+            "upcoming": c["upcoming"] + undated_open.get(aid, 0),
+            "missing_quarters": rules.missing_quarters(fy, start_month, covered[aid], now_day, since[aid]),
         })
     totals = {k: sum(r[k] for r in out) for k in ("target", "held", "declined", "cancelled", "upcoming")}
     totals["missing_quarters"] = sum(len(r["missing_quarters"]) for r in out)
     return {"fiscal_year": fy, "start": iso(first), "end": iso(last), "rows": out, "totals": totals,
             "outcomes": {o: outcomes.get(o, 0) for o in rules.OUTCOMES}}
+
+
+def customer_since(conn, account_ids: list[int] | None = None) -> dict[int, object]:
+    """{account_id: the day it became a customer} (domain/ebr.customer_since), one statement per input for all
+    accounts (or those given): EBR coverage counts from that day's quarter in `report ebr`, the health scorecard
+    and the dashboard."""
+    from sqlalchemy import func
+
+    A, O, P = t.account.c, t.onboarding.c, t.opportunity.c
+
+    def only(col):
+        return col.in_(account_ids) if account_ids is not None else True
+
+    purchase = dict(conn.execute(select(O.account_id, func.min(O.purchase_date)).where(only(O.account_id))
+                                 .group_by(O.account_id)).all())
+    won = dict(conn.execute(select(P.account_id, func.min(P.close_date)).where(
+        P.stage == "closed-won", only(P.account_id)).group_by(P.account_id)).all())
+    first_start = dict(conn.execute(select(O.account_id, func.min(O.start_date)).where(only(O.account_id))
+                                    .group_by(O.account_id)).all())
+    return {aid: rules.customer_since(purchases=[purchase.get(aid)], won_closes=[won.get(aid)],
+                                      first_start=first_start.get(aid), added=created.date())
+            for aid, created in conn.execute(select(A.id, A.created_at).where(only(A.id))).all()}

@@ -16,7 +16,7 @@ from cstool.domain import ebr as ebr_rules
 from cstool.domain import health as rules
 from cstool.domain import pse as pse_rules
 from cstool.domain import ttv
-from cstool.domain.fiscal import FiscalQuarter, fiscal_year_bounds, fiscal_year_of
+from cstool.domain.fiscal import fiscal_year_bounds, fiscal_year_of
 from cstool.domain.onboarding import ENGAGING_TYPES
 from cstool.services.lookup import account_row
 from cstool.services.records import iso
@@ -52,7 +52,10 @@ def _inputs(conn, ids: list[int] | None, as_of: date, settings: dict) -> dict:
     ebrs = dict(conn.execute(select(e.account_id, func.count()).where(
         e.status.in_(("completed", "scheduled")), e.on_date.between(first, last), only(e.account_id))
         .group_by(e.account_id)).all())
-    quarters = sum(1 for q in range(1, 5) if FiscalQuarter(fy, q, start_month).start <= as_of)
+    from cstool.queries.ebr import customer_since
+
+    since = customer_since(conn, ids)
+    quarters = {aid: len(ebr_rules.counted_quarters(fy, start_month, day, as_of)) for aid, day in since.items()}
     open_ob = {r.account_id: r for r in conn.execute(select(
         O.account_id, O.status, O.start_date, O.purchase_date, O.first_engaged_date, O.first_value_date,
         O.finish_date, O.delay_cause).where(O.status.in_(("not-started", "scheduled", "in-progress", "on-hold")),
@@ -105,7 +108,7 @@ def cards(conn, *, account_ids: list[int] | None = None, as_of: date | None = No
             rules.engagement(last_call=data["calls"].get(acc.id), account_created=acc.created_at.date(), as_of=as_of),
             rules.sentiment(acc.csm_sentiment),
             rules.ebr(cadence=cadence, target=ebr_rules.CADENCE_TARGET.get(cadence or "none", 0),
-                      quarters_started=data["quarters"], held_or_scheduled=data["ebrs"].get(acc.id, 0)),
+                      quarters_started=data["quarters"].get(acc.id, 0), held_or_scheduled=data["ebrs"].get(acc.id, 0)),
             rules.onboarding(is_open=open_ob is not None, overdue=overdue,
                              customer_hold=bool(open_ob is not None and open_ob.status == "on-hold"
                                                 and open_ob.delay_cause == "customer")),
@@ -113,7 +116,8 @@ def cards(conn, *, account_ids: list[int] | None = None, as_of: date | None = No
         ]
         value = rules.score(measures, weights)
         out.append({
-            "account_id": acc.id, "account": acc.name, "csm": acc.csm, "score": value, "colour": rules.colour(value),
+            "account_id": acc.id, "account": acc.name, "csm": acc.csm, "score": value,
+            "reason": rules.evidence_problem(measures, weights), "colour": rules.colour(value),
             "recorded_health": acc.health,
             "measures": [{"measure": m.measure, "colour": m.colour, "weight": weights[m.measure], "reason": m.reason}
                          for m in measures],
@@ -125,7 +129,7 @@ def cards(conn, *, account_ids: list[int] | None = None, as_of: date | None = No
 def account_health(conn, *, ref: str, history: bool = False) -> dict:
     account = account_row(conn, ref)
     (card,) = cards(conn, account_ids=[account.id])
-    record = {k: card[k] for k in ("account", "score", "colour", "recorded_health", "measures", "as_of")}
+    record = {k: card[k] for k in ("account", "score", "reason", "colour", "recorded_health", "measures", "as_of")}
     if history:
         h = t.health_snapshot.c
         record["history"] = [{"date": iso(d), "score": s, "colour": c} for d, s, c in conn.execute(
@@ -150,7 +154,8 @@ def health_report(conn, *, csm: str | None = None, colour: str | None = None, as
         if colour and card["colour"] != colour:
             continue
         before = previous.get(card["account_id"])
-        rows.append({"account": card["account"], "csm": card["csm"], "score": card["score"], "colour": card["colour"],
+        rows.append({"account": card["account"], "csm": card["csm"], "score": card["score"], "reason": card["reason"],
+                     "colour": card["colour"],
                      "recorded_health": card["recorded_health"], "previous_score": before,
                      "change": card["score"] - before if card["score"] is not None and before is not None else None,
                      "worst_measures": card["worst_measures"]})

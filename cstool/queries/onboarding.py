@@ -91,3 +91,16 @@ def onboarding_detail(conn, *, ref: str) -> dict:
     return record
 
 
+def usage_record(x) -> dict:
+    return {"id": x.id, "onboarding_id": x.onboarding_id, "date": iso(x.on_date), "licenses": x.licenses,
+            "active": x.active, "active_pct": f.round1(100 * x.active / x.licenses)}
+
+
+def usage_list(conn, *, ref: str) -> list[dict]:
+    """An onboarding's usage snapshots with their ids, oldest first (`onboarding usage-list REF`)."""
+    row = onboarding_row(conn, ref)
+    u = t.license_usage.c
+    return [usage_record(x) for x in conn.execute(
+        select(t.license_usage).where(u.onboarding_id == row.id).order_by(u.on_date, u.id))]
+
+

@@ -101,3 +101,16 @@ def pse_report(conn, *, include_completed: bool = True) -> list[dict]:
             "expected_length_days": r["expected_length_days"], "actual_length_days": r["actual_length_days"],
         })
     return out
+
+
+def entry_record(e, pse_name: str) -> dict:
+    return {"id": e.id, "pse_id": e.pse_id, "pse": pse_name, "date": iso(e.on_date), "hours": rules.as_hours(e.centihours),
+            "note": e.note, "actor": e.actor}
+
+
+def time_entries(conn, ref: str) -> list[dict]:
+    """An engagement's time entries, oldest first (`pse hours REF`)."""
+    p = pse_row(conn, ref)
+    e = t.pse_time_entry.c
+    return [entry_record(x, p.name) for x in conn.execute(
+        select(t.pse_time_entry).where(e.pse_id == p.id).order_by(e.on_date, e.id))]

@@ -130,18 +130,78 @@ def history_rows(session: Session, *, entity: str, entity_id: int, include_accou
 
 
 ENTITIES = ("account", "contact", "opportunity", "onboarding", "activity", "task", "setting", "ebr", "pse", "pov",
-            "objective")
+            "objective", "pse_time_entry", "license_usage", "time_entry", "usage")
+# the short names people type -> the history entity (the table's name, as `import` records it too)
+ENTITY_ALIASES = {"time_entry": "pse_time_entry", "usage": "license_usage"}
+
+
+def _ever_existed(session: Session, entity: str, entity_id: int, rows: list[dict]) -> bool:
+    """A record exists, or existed: its history outlives it (a removed record's trail stays readable)."""
+    if rows or (entity == "setting" and entity_id == 0):  # the team settings' trail is setting:0
+        return True
+    from cstool.storage import tables
+
+    table = getattr(tables, entity, None)
+    if table is None or "id" not in table.c:
+        return False
+    return session.execute(select(table.c.id).where(table.c.id == entity_id)).first() is not None
+
+
+def remove_with_trail(session: Session, row: Any, *, entity: str, shown: str, parent: tuple[str, int],
+                      parent_field: str, account_id: int | None, actor: str) -> None:
+    """Delete a correctable record (a time entry, a usage snapshot) and keep its trail: a `(removed)` row on the
+    record itself (`history ENTITY:ID` still shows it) and one on the record it belonged to."""
+    record_changes(session, actor=actor, entity=entity, entity_id=row.id, account_id=account_id,
+                   changes={"(removed)": (shown, None)})
+    record_changes(session, actor=actor, entity=parent[0], entity_id=parent[1], account_id=account_id,
+                   changes={parent_field: (None, shown)})
+    session.delete(row)
+    session.flush()
+
+
+def child_by_id(session: Session, model: Any, ident: str, *, entity: str, label: str, noun: str, listing: str) -> Any:
+    """A correctable record by its numeric id, locked for the write: removed earlier is exit 4, never existed 3."""
+    from cstool.errors import InvalidValue
+    from cstool.services.lookup import as_id
+
+    text = str(ident).strip()
+    if as_id(text) is None:
+        raise InvalidValue("id", ident, f"give the {noun}'s numeric id (see `{listing}`)")
+    row = session.get(model, as_id(text), with_for_update=True)
+    if row is None:
+        raise missing_record(session, entity, as_id(text), noun, label=label)
+    return row
+
+
+def missing_record(session: Session, entity: str, entity_id: int, noun: str, *, label: str | None = None):
+    """The error for a record id that is not in its table: removed earlier (its history says so) is a conflict
+    (exit 4), an id that never existed is not found (exit 3)."""
+    from cstool.errors import Conflict, NotFound
+
+    h = History.c
+    removed = session.execute(select(h.at).where(h.entity == entity, h.entity_id == entity_id,
+                                                 h.field == "(removed)")).first()
+    label = label or entity
+    if removed is not None:
+        return Conflict(f"{label}: {noun} {entity_id} was removed on {removed.at.date().isoformat()} "
+                        f"(see `cstool history {label}:{entity_id}`).")
+    return NotFound(f"{label}: no {noun} has id {entity_id}.")
 
 
 def history_for(session: Session, ref: str) -> list[dict]:
     """`ENTITY:ID` (e.g. onboarding:3) for one record; anything else is an account, with everything under it."""
-    from cstool.errors import InvalidValue
+    from cstool.errors import InvalidValue, NotFound
     from cstool.services.lookup import account_row, as_id
 
     entity, _, ident = ref.partition(":")
     if ident and entity.strip().lower() in ENTITIES:
         if as_id(ident) is None:
             raise InvalidValue("ref", ref, "write ENTITY:ID with a numeric id, e.g. onboarding:3")
-        return history_rows(session, entity=entity.strip().lower(), entity_id=as_id(ident), include_account=False)
+        typed, number = entity.strip().lower(), as_id(ident)
+        kind = ENTITY_ALIASES.get(typed, typed)
+        rows = history_rows(session, entity=kind, entity_id=number, include_account=False)
+        if not _ever_existed(session, kind, number, rows):
+            raise NotFound(f"{typed}: no {typed.replace('_', ' ')} has ever had id {number}.")
+        return rows
     account = account_row(session, ref)
     return history_rows(session, entity="account", entity_id=account.id, include_account=True)

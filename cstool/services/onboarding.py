@@ -12,9 +12,9 @@ from cstool.clock import now
 from cstool.clock import today as clock_today
 from cstool.domain import fields as f
 from cstool.domain import onboarding as rules
-from cstool.domain.dates import parse_date
-from cstool.errors import Conflict
-from cstool.services.history import apply_changes, record_changes, record_created
+from cstool.domain.dates import not_after_tomorrow, parse_date
+from cstool.errors import Conflict, RuleViolation
+from cstool.services.history import apply_changes, record_changes, record_created, remove_with_trail
 from cstool.services.lookup import find_account
 from cstool.services.records import iso
 from cstool.services.settings import get_setting
@@ -147,10 +147,10 @@ def _dates_of(o: Onboarding) -> dict[str, date | None]:
     return {k: getattr(o, k) for k in rules.DATE_FIELDS}
 
 
-def _apply(session: Session, o: Onboarding, values: dict, *, actor: str) -> dict:
-    """Check the dates as they would be, then write the changes with their history."""
+def _apply(session: Session, o: Onboarding, values: dict, *, actor: str, options: dict | None = None) -> dict:
+    """Check the dates as they would be (named as the command's options), then write the changes with history."""
     future = {**_dates_of(o), **{k: v for k, v in values.items() if k in rules.DATE_FIELDS}}
-    rules.check_dates(future, today=clock_today())
+    rules.check_dates(future, today=clock_today(), options=options)
     return apply_changes(session, o, values, actor=actor, entity="onboarding")
 
 
@@ -189,7 +189,7 @@ def start_onboarding(
     purchase_date = parse_date(purchase, field="purchase-date") if purchase else None
     owner = f.text("csm", csm, max_len=200) if csm else account.csm
     o = open_onboarding(session, account.id)
-    if o is not None and o.status not in ("not-started", "scheduled"):
+    if o is not None and not rules.can_start(o.status, o.start_date):
         raise Conflict(
             f"onboarding: {account.name} already has an open onboarding (#{o.id}, {o.status}, started "
             f"{iso(o.start_date)}); one open onboarding per account."
@@ -277,12 +277,15 @@ def record_usage(
 ) -> tuple[dict, list[str]]:
     o = find_onboarding(session, ref)
     lic = f.non_negative_int("licenses", licenses)
-    if lic == 0:
-        raise f.InvalidValue("licenses", licenses, "use a whole number of 1 or more")
     act = f.non_negative_int("active", active)
+    rules.check_usage(lic, act)
     when = parse_date(on, field="date") if on else clock_today()
-    rules.check_dates({"infra_ready_date": when}, today=clock_today())  # not in the future
-    session.add(LicenseUsage(onboarding_id=o.id, on_date=when, licenses=lic, active=act, created_at=now()))
+    not_after_tomorrow("date", when, today=clock_today())
+    snapshot = LicenseUsage(onboarding_id=o.id, on_date=when, licenses=lic, active=act, created_at=now())
+    session.add(snapshot)
+    session.flush()
+    record_created(session, actor=actor, entity="license_usage", entity_id=snapshot.id, account_id=o.account_id,
+                   values={"onboarding_id": o.id, "date": when, "licenses": lic, "active": act})
     threshold = get_setting(session, "first-value-threshold")
     events = [f"Recorded usage for onboarding #{o.id}: {act}/{lic} active ({100 * act / lic:.1f}%) on {iso(when)}."]
     if o.first_value_date is None and rules.reaches_first_value(lic, act, threshold):
@@ -290,8 +293,77 @@ def record_usage(
         events.append(f"First value reached (>= {threshold}% active): first-value date set to {iso(when)}.")
     record_changes(session, actor=actor, entity="onboarding", entity_id=o.id, account_id=o.account_id,
                    changes={"license_usage": (None, f"{act}/{lic} on {iso(when)}")})
-    return {"onboarding_id": o.id, "date": iso(when), "licenses": lic, "active": act,
+    return {"id": snapshot.id, "onboarding_id": o.id, "date": iso(when), "licenses": lic, "active": act,
             "active_pct": f.round1(100 * act / lic)}, events
+
+
+def find_usage(session: Session, ident: str) -> LicenseUsage:
+    from cstool.services.history import child_by_id
+
+    return child_by_id(session, LicenseUsage, ident, entity="license_usage", label="usage", noun="usage snapshot",
+                       listing="cstool onboarding usage-list REF")
+
+
+def _first_value_follows(session: Session, o: Onboarding, was_source: bool, *, actor: str) -> list[str]:
+    """First value follows the snapshots when it came from one (or is empty): the earliest remaining snapshot
+    at or above the threshold setting, else none. A first-value date typed by hand on another day stays."""
+    if not was_source and o.first_value_date is not None:
+        return []
+    threshold = get_setting(session, "first-value-threshold")
+    snapshots = session.execute(select(LicenseUsage.on_date, LicenseUsage.licenses, LicenseUsage.active)
+                                .where(LicenseUsage.onboarding_id == o.id)).all()
+    when = rules.first_value_from([tuple(s) for s in snapshots], threshold)
+    if when == o.first_value_date:
+        return []
+    _apply(session, o, {"first_value_date": when}, actor=actor)
+    return [f"First value follows the usage snapshots (>= {threshold}% active): first-value date "
+            f"{iso(when) if when else 'cleared'}."]
+
+
+def _was_source(session: Session, o: Onboarding, s: LicenseUsage) -> bool:
+    threshold = get_setting(session, "first-value-threshold")
+    return o.first_value_date == s.on_date and rules.reaches_first_value(s.licenses, s.active, threshold)
+
+
+def update_usage(session: Session, *, ident: str, licenses: str | None, active: str | None, on: str | None,
+                 actor: str) -> tuple[dict, list[str]]:
+    """Correct a usage snapshot (a typo in a count or the day); first value follows when it came from usage."""
+    s = find_usage(session, ident)
+    o = session.get(Onboarding, s.onboarding_id)
+    if licenses is None and active is None and on is None:
+        raise f.InvalidValue("id", ident, "give --licenses, --active or --date to change")
+    values = {"licenses": f.non_negative_int("licenses", licenses) if licenses is not None else s.licenses,
+              "active": f.non_negative_int("active", active) if active is not None else s.active,
+              "on_date": not_after_tomorrow("date", parse_date(on, field="date"), today=clock_today())
+              if on is not None else s.on_date}
+    rules.check_usage(values["licenses"], values["active"])
+    source = _was_source(session, o, s)
+    changes = {k: (getattr(s, k), v) for k, v in values.items() if getattr(s, k) != v}
+    for k, (_, v) in changes.items():
+        setattr(s, k, v)
+    session.flush()
+    record_changes(session, actor=actor, entity="license_usage", entity_id=s.id, account_id=o.account_id,
+                   changes={("date" if k == "on_date" else k): v for k, v in changes.items()})
+    from cstool.queries.onboarding import usage_record
+
+    events = [f"Usage snapshot {s.id}: " + (", ".join("date" if k == "on_date" else k for k in changes) + " changed"
+                                             if changes else "nothing to change") + "."]
+    return usage_record(s), events + _first_value_follows(session, o, source, actor=actor)
+
+
+def remove_usage(session: Session, *, ident: str, actor: str) -> tuple[dict, list[str]]:
+    """Remove a usage snapshot (its history stays: `history usage:ID`); first value follows when it came from it."""
+    from cstool.queries.onboarding import usage_record
+
+    s = find_usage(session, ident)
+    o = session.get(Onboarding, s.onboarding_id)
+    record = usage_record(s)
+    source = _was_source(session, o, s)
+    shown = f"{s.active}/{s.licenses} on {iso(s.on_date)}"
+    remove_with_trail(session, s, entity="license_usage", shown=shown, parent=("onboarding", o.id),
+                      parent_field="license_usage_removed", account_id=o.account_id, actor=actor)
+    return record, [f"Removed usage snapshot {record['id']} ({shown}) from onboarding #{o.id}."] + \
+        _first_value_follows(session, o, source, actor=actor)
 
 
 def hold_onboarding(session: Session, *, ref: str, reason: str, cause: str, actor: str) -> tuple[Onboarding, list[str]]:
@@ -317,8 +389,12 @@ def resume_onboarding(session: Session, *, ref: str, actor: str) -> tuple[Onboar
     o = find_onboarding(session, ref, open_only=True)
     if o.status != "on-hold":
         raise Conflict(f"onboarding: #{o.id} is {o.status}, not on hold.")
-    _apply(session, o, {"status": "in-progress"}, actor=actor)
-    return o, [f"Onboarding #{o.id} resumed."]
+    before = session.scalar(select(History.old).where(
+        History.entity == "onboarding", History.entity_id == o.id, History.field == "status",
+        History.new == "on-hold").order_by(History.at.desc(), History.id.desc()).limit(1))
+    status = rules.resumed_status(before, o.start_date)
+    _apply(session, o, {"status": status}, actor=actor)
+    return o, [f"Onboarding #{o.id} resumed: {status}."]
 
 
 def complete_onboarding(
@@ -332,7 +408,7 @@ def complete_onboarding(
         raise Conflict(f"onboarding: #{o.id} was never started (no start date); start it first.")
     _apply(session, o, {"status": "completed", "finish_date": finish_date, "survey_sent": survey_sent,
                         "survey_received": survey_received, "experience_score": rules.experience_score(score)},
-           actor=actor)
+           actor=actor, options={"finish_date": "date"})
     tto = (finish_date - o.start_date).days
     from cstool.services.tasks import end_onboarding_phase
 

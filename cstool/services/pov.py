@@ -11,7 +11,7 @@ from cstool.clock import now, today
 from cstool.domain import fields as f
 from cstool.domain import pov as rules
 from cstool.domain.dates import parse_date
-from cstool.domain.onboarding import check_dates as check_not_future
+from cstool.domain.dates import not_after_tomorrow
 from cstool.errors import Conflict, RuleViolation
 from cstool.queries.pov import pov_row
 from cstool.services.crm import find_opportunity
@@ -88,7 +88,7 @@ def start(session: Session, *, ref: str, on: str | None, raw: dict, actor: str) 
                        + (" (a closed or cancelled POV is not started again)." if p.status != "in-progress" else "."))
     values = parse_settings(raw)
     when = parse_date(on, field="date") if on else today()
-    check_not_future({"start_date": when}, today=today())
+    not_after_tomorrow("date", when, today=today())
     future = {**{k: getattr(p, k) for k in ("success_criteria", "planned_end_date", "type", "owner")}, **values}
     rules.check_start(success_criteria=future["success_criteria"], planned_end=future["planned_end_date"], start=when)
     apply_changes(session, p, {**values, "status": "in-progress", "start_date": when}, actor=actor, entity="pov")
@@ -107,7 +107,7 @@ def close(session: Session, *, ref: str, result: str, on: str | None, actor: str
     if p.status != "in-progress":
         raise Conflict(f"pov: #{p.id} is {p.status}; only a POV in progress is closed.")
     when = parse_date(on, field="date") if on else today()
-    check_not_future({"finish_date": when}, today=today())
+    not_after_tomorrow("date", when, today=today())
     rules.check_close(p.start_date, when)
     apply_changes(session, p, {"status": "closed", "result": outcome, "end_date": when}, actor=actor, entity="pov")
     over = p.planned_end_date is not None and when > p.planned_end_date

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import func, select
 from sqlmodel import Session
 
 from cstool.clock import now, today
 from cstool.domain import fields as f
 from cstool.domain import pse as rules
 from cstool.domain.dates import parse_date
-from cstool.domain.onboarding import check_dates as check_not_future
+from cstool.domain.dates import not_after_tomorrow
 from cstool.errors import Conflict, InvalidValue, RuleViolation
 from cstool.services.crm import find_contact, find_opportunity
-from cstool.services.history import apply_changes, record_changes, record_created
+from cstool.services.history import apply_changes, record_changes, record_created, remove_with_trail
 from cstool.queries.pse import consumed, pse_row# noqa: F401  (pse_records: what pse commands print)
 from cstool.services.lookup import find_account, name_key
 from cstool.services.records import iso
@@ -128,23 +128,92 @@ def kickoff(session: Session, *, ref: str, raw: dict, in_progress: bool, actor: 
     return p, [f"Engagement #{p.id} kicked off: {values['status']}."]
 
 
-def log_hours(session: Session, *, ref: str, hours: str, on: str | None, note: str | None, actor: str) -> tuple[Pse, list[str]]:
-    p = find_pse(session, ref)
-    amount = rules.hours("hours", hours, positive=True)
-    when = parse_date(on, field="date") if on else today()
-    check_not_future({"infra_ready_date": when}, today=today())
-    session.execute(insert(PseTimeEntry), [{"pse_id": p.id, "on_date": when, "centihours": amount,
-                                             "note": f.text("note", note, max_len=2000) if note else None,
-                                             "actor": actor, "created_at": now()}])
-    _write(session, p, {"hours_updated_date": today()}, actor=actor)
-    record_changes(session, actor=actor, entity="pse", entity_id=p.id, account_id=p.account_id,
-                   changes={"hours_logged": (None, f"{rules.as_hours(amount)} on {iso(when)}")})
+def sync_hours_updated(session: Session, pse_ids: list[int], *, actor: str) -> None:
+    """Hours-updated date = the latest time entry's date (None when none is left): the one rule for
+    `log-hours`, `hours update`, `hours remove` and `import time-entries`, over a set of engagements."""
+    ids = sorted(set(pse_ids))
+    latest: dict[int, object] = {}
+    for i in range(0, len(ids), 900):
+        latest.update(session.execute(select(PseTimeEntry.pse_id, func.max(PseTimeEntry.on_date))
+                                      .where(PseTimeEntry.pse_id.in_(ids[i:i + 900]))
+                                      .group_by(PseTimeEntry.pse_id)).all())
+    for pid in ids:
+        _write(session, session.get(Pse, pid), {"hours_updated_date": latest.get(pid)}, actor=actor)
+
+
+def _hours_events(session: Session, p: Pse, first: str) -> list[str]:
     total = consumed(session, [p.id]).get(p.id, 0)
-    events = [f"Logged {rules.as_hours(amount)} h on #{p.id} ({iso(when)}); {rules.as_hours(total)} h consumed."]
+    events = [f"{first}; {rules.as_hours(total)} h consumed."]
     if p.scoped_centihours is not None and total > p.scoped_centihours:
         events.append(f"warning: #{p.id} '{p.name}' is over budget: {rules.as_hours(total)} h consumed of "
                       f"{rules.as_hours(p.scoped_centihours)} h scoped.")
-    return p, events
+    return events
+
+
+def _entry_values(hours: str | None, on: str | None, note: str | None) -> dict:
+    values: dict = {}
+    if hours is not None:
+        values["centihours"] = rules.hours("hours", hours, positive=True)
+    if on is not None:
+        values["on_date"] = not_after_tomorrow("date", parse_date(on, field="date"), today=today())
+    if note is not None:
+        values["note"] = f.text("note", note, max_len=2000) if note.strip() else None
+    return values
+
+
+def log_hours(session: Session, *, ref: str, hours: str, on: str | None, note: str | None, actor: str) -> tuple[Pse, list[str]]:
+    p = find_pse(session, ref)
+    values = {"on_date": today(), "note": None, **_entry_values(hours, on, note)}
+    amount, when = values["centihours"], values["on_date"]
+    entry = PseTimeEntry(pse_id=p.id, actor=actor, created_at=now(), **values)
+    session.add(entry)
+    session.flush()
+    record_created(session, actor=actor, entity="pse_time_entry", entity_id=entry.id, account_id=p.account_id,
+                   values={"pse_id": p.id, "hours": rules.as_hours(amount), "date": when})
+    record_changes(session, actor=actor, entity="pse", entity_id=p.id, account_id=p.account_id,
+                   changes={"hours_logged": (None, f"{rules.as_hours(amount)} on {iso(when)}")})
+    sync_hours_updated(session, [p.id], actor=actor)
+    return p, _hours_events(session, p, f"Logged {rules.as_hours(amount)} h on #{p.id} ({iso(when)}) as entry "
+                                        f"{entry.id}")
+
+
+def find_entry(session: Session, entry: str) -> PseTimeEntry:
+    from cstool.services.history import child_by_id
+
+    return child_by_id(session, PseTimeEntry, entry, entity="pse_time_entry", label="time_entry", noun="time entry",
+                       listing="cstool pse hours REF")
+
+
+def update_entry(session: Session, *, entry: str, hours: str | None, on: str | None, note: str | None,
+                 actor: str) -> tuple[Pse, list[str]]:
+    """Correct a time entry (a typo in the hours or the day); consumed and hours-updated follow."""
+    e = find_entry(session, entry)
+    p = session.get(Pse, e.pse_id, with_for_update=True)
+    values = _entry_values(hours, on, note)
+    if not values:
+        raise InvalidValue("entry", entry, "give --hours, --date or --note to change")
+    changes = {k: (getattr(e, k), v) for k, v in values.items() if getattr(e, k) != v}
+    for k, (_, v) in changes.items():
+        setattr(e, k, v)
+    public = {"on_date": ("date", lambda v: v), "centihours": ("hours", rules.as_hours), "note": ("note", lambda v: v)}
+    record_changes(session, actor=actor, entity="pse_time_entry", entity_id=e.id, account_id=p.account_id,
+                   changes={public[k][0]: (public[k][1](a), public[k][1](b)) for k, (a, b) in changes.items()})
+    sync_hours_updated(session, [p.id], actor=actor)
+    return p, _hours_events(session, p, f"Time entry {e.id} on #{p.id}: "
+                                        + (", ".join(sorted(changes)).replace("on_date", "date")
+                                           .replace("centihours", "hours") + " changed" if changes else "nothing to change"))
+
+
+def remove_entry(session: Session, *, entry: str, actor: str) -> tuple[Pse, list[str]]:
+    """Remove a time entry; its history stays (`history time_entry:ID`); consumed and hours-updated follow."""
+    e = find_entry(session, entry)
+    p = session.get(Pse, e.pse_id, with_for_update=True)
+    shown = f"{rules.as_hours(e.centihours)} on {iso(e.on_date)}"
+    remove_with_trail(session, e, entity="pse_time_entry", shown=shown, parent=("pse", p.id), parent_field="hours_removed",
+                      account_id=p.account_id, actor=actor)
+    sync_hours_updated(session, [p.id], actor=actor)
+    return p, _hours_events(session, p, f"Removed time entry {e.id} ({rules.as_hours(e.centihours)} h on "
+                                        f"{iso(e.on_date)}) from #{p.id}")
 
 
 def complete(session: Session, *, ref: str, raw: dict, on: str | None, actor: str) -> tuple[Pse, list[str]]:
@@ -162,7 +231,8 @@ def complete(session: Session, *, ref: str, raw: dict, on: str | None, actor: st
         raise RuleViolation("percent: a completed engagement is 100% complete.")
     values["percent_complete"] = 100
     future = {**_state(p), **values}
-    check_not_future({"finish_date": future["completed_date"]}, today=today())
+    not_after_tomorrow("date" if on is not None else "completed", future["completed_date"], today=today())
+    rules.check_dates(future, completed_option="--date" if on is not None else "--completed")
     rules.check_completion(future)
     values["status"] = "completed"
     _write(session, p, values, actor=actor)

@@ -8,7 +8,7 @@ from sqlmodel import Session
 
 from cstool.clock import now, today
 from cstool.domain import fields as f
-from cstool.domain.dates import parse_date
+from cstool.domain.dates import not_after_tomorrow, parse_date
 from cstool.domain.onboarding import ACTIVITY_TYPES, check_dates
 from cstool.errors import InvalidValue, NotFound
 from cstool.services.crm import find_contact, find_opportunity
@@ -26,7 +26,7 @@ def log_activity(
     acc = find_account(session, account)
     kind = f.choice("type", type_, ACTIVITY_TYPES)
     when = parse_date(on, field="date") if on else today()
-    check_dates({"first_engaged_date": when}, today=today())  # nothing logged beyond tomorrow
+    not_after_tomorrow("date", when, today=today())  # nothing logged beyond tomorrow
     contact_row = find_contact(session, contact, account_id=acc.id) if contact else None
     opp_row = find_opportunity(session, opportunity, account_id=acc.id) if opportunity else None
     data = ActivityCreate(
@@ -76,9 +76,7 @@ def update_activity(session: Session, *, ref: str, raw: dict, actor: str) -> tup
     values: dict = {}
     if raw.get("date") is not None:
         values["on_date"] = parse_date(raw["date"], field="date")
-        latest = today() + timedelta(days=1)
-        if values["on_date"] > latest:  # the timeline holds what happened
-            raise InvalidValue("date", raw["date"], f"a date may not be later than tomorrow ({latest.isoformat()})")
+        not_after_tomorrow("date", values["on_date"], today=today())  # the timeline holds what happened
     if raw.get("type") is not None:
         values["type"] = f.choice("type", raw["type"], ACTIVITY_TYPES)
     if raw.get("subject") is not None:

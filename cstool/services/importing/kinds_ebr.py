@@ -55,6 +55,7 @@ def _write(ctx: Context, rows: list[Row]) -> None:
     insert_new(ctx, EBRS, [r for r in rows if r.existing_id is None],
                lambda r: {**_values(r), "account_id": r.account_id, "replaces_id": None, "created_at": ctx.stamp,
                           "updated_at": ctx.stamp})
+    ctx.state.setdefault("ebr_accounts", []).extend(r.account_id for r in rows)
     later = ctx.state.setdefault("later", [])
     for r in rows:  # links and replacements may name EBRs further down the file: settled in _finish
         if r.values.get("replaces") or r.refs.get("opportunities"):
@@ -79,6 +80,14 @@ def _finish(ctx: Context) -> None:
         for opp_id in opp_ids:
             _link(ctx, line, eid, opp_id)
     session.flush()
+    # the four-latest rule on every path: an imported EBR held later joins its account's followed opportunities,
+    # and an opportunity's oldest link leaves when a newer one comes (services/ebr.settle_links)
+    from cstool.services.ebr import settle_links
+
+    accounts = sorted(set(ctx.state.get("ebr_accounts", ())))
+    if accounts:
+        held = set(session.scalars(select(Ebr.id).where(Ebr.account_id.in_(accounts), Ebr.status == "completed")))
+        settle_links(session, account_ids=accounts, held=held, actor=ctx.actor)  # the moves are in history
 
 
 def _link(ctx: Context, line: int, eid: int, opp_id: int) -> None:

@@ -171,8 +171,10 @@ def _resolve_usage(ctx: Context, rows: list[Row]) -> list[Row]:
     target = {**latest, **open_}  # the account's open onboarding, else its latest (as `onboarding usage` does)
     out = []
     for r in rows:
-        if r.values["licenses"] == 0:
-            ctx.error(r.line, "licenses: 0 is not accepted; use a whole number of 1 or more")
+        try:
+            rules.check_usage(r.values["licenses"], r.values["active"])
+        except CstoolError as problem:
+            ctx.error(r.line, problem.message.rstrip("."))
             continue
         if r.account_id not in target:
             ctx.error(r.line, f"account: {r.values['account']} has no onboarding to record usage on")

@@ -11,7 +11,7 @@ from sqlalchemy import insert, select
 
 from cstool.domain import pse as rules
 from cstool.errors import CstoolError, RuleViolation
-from cstool.services.history import apply_changes, record_changes
+from cstool.services.history import record_changes
 from cstool.services.importing.base import Column, Context, Kind, Row, insert_new, update_existing
 from cstool.services.importing.cells import boolean, day, names_list, text
 from cstool.services.importing.refs import by_name_in_account, chunks, resolve_accounts, match_unique_name
@@ -144,11 +144,10 @@ def _write_entries(ctx: Context, rows: list[Row]) -> None:
 
 
 def _finish_entries(ctx: Context) -> None:
-    """Hours-updated date: the latest imported entry's date where it is later than the one recorded."""
-    for pid, when in sorted(ctx.state.get("latest", {}).items()):
-        p = ctx.session.get(Pse, pid)
-        if p.hours_updated_date is None or p.hours_updated_date < when:
-            apply_changes(ctx.session, p, {"hours_updated_date": when}, actor=ctx.actor, entity="pse")
+    """Hours-updated date: the latest entry's date, by the one rule `pse log-hours` uses."""
+    from cstool.services.pse import sync_hours_updated
+
+    sync_hours_updated(ctx.session, list(ctx.state.get("latest", {})), actor=ctx.actor)
 
 
 TIME_ENTRIES = Kind(
