@@ -27,8 +27,11 @@ def _hand_quarter(cli):
     _account(cli, "Up", 50_000, "2026-12-01")
     _account(cli, "Gone Budget", 40_000, "2026-11-05")
     _account(cli, "Gone Rival", 30_000, "2026-11-20")
-    _account(cli, "Red Co", 70_000, "2027-01-10", "--sentiment", "red")
-    _account(cli, "Yellow Co", 25_000, "2027-01-20", "--sentiment", "yellow")
+    # enough evidence for a computed colour (SPEC 14): sentiment, engagement and EBR coverage carry half the weight
+    _account(cli, "Red Co", 70_000, "2027-01-10", "--sentiment", "red", "--ebr-cadence", "quarterly")
+    _account(cli, "Yellow Co", 25_000, "2027-01-20", "--sentiment", "yellow", "--ebr-cadence", "quarterly")
+    cli.ok("activity", "log", "Red Co", "--type", "call", "--subject", "Check-in", "--date", "2026-09-10")  # 75 days
+    cli.ok("activity", "log", "Yellow Co", "--type", "call", "--subject", "Check-in", "--date", "2026-10-10")  # 45
     _account(cli, "Later", 10_000, "2027-06-01")  # renews next year: its add-on is not an upsell of Q4
     _account(cli, "Next Quarter", 60_000, "2027-02-15")
     cli.ok("opportunity", "update", str(_renewal_of(cli, "Par")["id"]), "--stage", "closed-won", "--amount", "100000",
