@@ -80,10 +80,29 @@ def console(stderr: bool = False):
     return Console(file=stream, highlight=False, soft_wrap=False, width=width)
 
 
+def shown(text: Any) -> str:
+    """Text as it reaches a terminal: control and invisible characters escaped (`\\x1b`), tab and newline kept.
+
+    Every cell, title and message goes through here; Rich then gets it as a Text object (never markup),
+    so `Globex [old]` shows as typed, `[/]` cannot fail and `[link=...]` makes no link."""
+    from cstool.domain.text import has_hidden, visible
+
+    text = str(text)
+    return visible(text, multiline=True) if has_hidden(text) else text
+
+
+def rich_text(text: Any, style: str | None = None):
+    """A Rich Text of `text` exactly as typed (no markup, no emoji codes)."""
+    from rich.text import Text
+
+    return Text(shown(text), style=style or "")
+
+
 def note(message: str, *, style: str | None = None) -> None:
     """A message for the person: stderr, plain when stderr is not a terminal."""
+    message = shown(message)
     if sys.stderr.isatty():
-        console(stderr=True).print(message, style=style, markup=False, highlight=False)
+        console(stderr=True).print(rich_text(message, style), highlight=False)
     else:
         print(message, file=sys.stderr)
 
@@ -159,14 +178,15 @@ def _plain_table(rows: list[list[str]], header: Sequence[str], title: str | None
 
     out = sys.stdout
     if title:
-        out.write(title + "\n")
+        out.write(shown(title) + "\n")
     out.write(line(header) + "\n" + "  ".join("-" * w for w in widths) + "\n")
     for r in rows:
         out.write(line([c.replace("\n", " ") for c in r]) + "\n")
 
 
 def table(body: Iterable[Sequence[str]], header: Sequence[str], *, title: str | None = None, justify_numbers: bool = True) -> None:
-    materialised = [list(r) for r in body]
+    materialised = [[shown(c) for c in r] for r in body]
+    header = [shown(h) for h in header]
     limit = PLAIN_ABOVE_ROWS if sys.stdout.isatty() else PLAIN_ABOVE_ROWS_OFF_TERMINAL
     if len(materialised) > limit:
         right = [bool(justify_numbers and all(_looks_numeric(r[i]) for r in materialised if r[i] != ""))
@@ -176,12 +196,12 @@ def table(body: Iterable[Sequence[str]], header: Sequence[str], *, title: str | 
     from rich import box
     from rich.table import Table
 
-    t = Table(title=title, box=box.SIMPLE_HEAVY, title_justify="left", show_edge=False)
+    t = Table(title=rich_text(title) if title else None, box=box.SIMPLE_HEAVY, title_justify="left", show_edge=False)
     for i, h in enumerate(header):
         numeric = justify_numbers and materialised and all(_looks_numeric(r[i]) for r in materialised if r[i] != "")
-        t.add_column(h, justify="right" if numeric else "left", overflow="fold")
+        t.add_column(rich_text(h), justify="right" if numeric else "left", overflow="fold")
     for r in materialised:
-        t.add_row(*r)
+        t.add_row(*(rich_text(c) for c in r))
     console().print(t)
 
 
