@@ -231,33 +231,3 @@ def record(data: dict, fmt: Format, *, title: str | None = None, nested: dict[st
             table(([k, _cell(v, k)] for k, v in value.items()), ["field", "value"], title=key, justify_numbers=False)
         elif value:
             table(([_cell(r.get(c), c) for c in cols] for r in value), list(cols), title=key)
-
-
-def write_file(target: Path, payload: bytes, *, field: str = "file") -> int:
-    """Replace `target` with `payload` in one step (a temporary file beside it, then a rename), so a reader
-    never sees half a file and a failed write leaves the old one; returns the bytes written."""
-    import os
-    import tempfile
-
-    from cstool.errors import CstoolError, InvalidValue
-
-    target = Path(target)
-    folder = target.parent
-    if target.is_dir():
-        raise InvalidValue(field, str(target), "it is a folder; give a file name")
-    if not folder.is_dir():
-        raise InvalidValue(field, str(target), f"the folder {folder} does not exist")
-    try:
-        fd, temp = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as out:
-                out.write(payload)
-                out.flush()
-                os.fsync(out.fileno())
-            os.replace(temp, target)
-        except BaseException:
-            Path(temp).unlink(missing_ok=True)
-            raise
-    except OSError as error:
-        raise CstoolError(f"cannot write {target}: {error.strerror or error}") from None
-    return len(payload)
