@@ -127,7 +127,8 @@ def _check_driver(location: Location) -> None:
         dialect = url.get_dialect()
     except (ArgumentError, NoSuchModuleError, ValueError):
         raise StorageError(f"store: {shown} is not a URL cstool can use; write "
-                           "postgresql+psycopg://USER@HOST/DB.") from None
+                           "postgresql+psycopg://USER@HOST/DB (in a password write @ as %40, : as %3A, / as %2F, "
+                           "or leave it to ~/.pgpass).") from None
     driver = url.get_driver_name()
     try:
         dialect.import_dbapi()
@@ -141,6 +142,7 @@ def _check_driver(location: Location) -> None:
 
 
 def make_engine(location: Location) -> Engine:
+    busy_timeout()  # a bad CSTOOL_BUSY_TIMEOUT is refused on every engine and command, reads too
     if location.is_sqlite:
         engine = create_engine(
             location.url,
