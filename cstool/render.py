@@ -13,7 +13,6 @@ import sys
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
-from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 
@@ -231,3 +230,10 @@ def record(data: dict, fmt: Format, *, title: str | None = None, nested: dict[st
             table(([k, _cell(v, k)] for k, v in value.items()), ["field", "value"], title=key, justify_numbers=False)
         elif value:
             table(([_cell(r.get(c), c) for c in cols] for r in value), list(cols), title=key)
+
+
+def write_file(target, payload: bytes, *, field: str = "file") -> int:
+    """Kept for callers that import it from here: the one writer is cstool.storage.files.write_file."""
+    from cstool.storage.files import write_file as write
+
+    return write(target, payload, field=field)

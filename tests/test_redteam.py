@@ -50,6 +50,9 @@ def test_hostile_names_show_exactly_as_typed_in_every_table_and_message(cli):
                "--date", "2026-11-20", "--notes", "[/]\nsecond line\twith a tab")
         cli.ok("task", "add", name, f"[bold]Follow up[/bold] {i} [/]", "--due", "2026-12-01")
         cli.ok("pse", "create", name, "--opportunity", f"Deal [/] {i}", "--name", f"PSE [/] {name}", "--type", "Fixed")
+        cli.ok("opportunity", "add", name, "--name", f"Open [{i}]", "--stage", "technical-evaluation")
+        cli.ok("pov", "create", name, "--opportunity", f"Open [{i}]", "--name", f"POV [/] {name}")
+        cli.ok("ebr", "schedule", name, "--date", "2026-12-10", "--name", f"EBR [link=http://e.example]{i}[/link]")
     listing = cli.ok("account", "list").stdout
     for i, name in enumerate(HOSTILE):
         assert name in listing
@@ -61,6 +64,8 @@ def test_hostile_names_show_exactly_as_typed_in_every_table_and_message(cli):
         assert f"[link=http://x.example]Call {i}[/link]" in timeline and f"Timeline of {name}" in timeline
         assert f"[bold]Follow up[/bold] {i} [/]" in cli.ok("task", "list", "--account", name).stdout
         assert f"PSE [/] {name}" in cli.ok("pse", "list").stdout
+        assert f"POV [/] {name}" in cli.ok("pov", "list").stdout
+        assert f"EBR [link=http://e.example]{i}[/link]" in cli.ok("ebr", "list").stdout
     history = cli.ok("history", "account:1").stdout
     assert HOSTILE[0] in history
     # a name in an error message (a miss, a clash) is shown as typed too

@@ -2,8 +2,8 @@
 
 `Acme Labs` in fullwidth letters, or with a zero-width space inside, is the same name as `Acme Labs`
 (SPEC section 10).  The key columns stay as they are; their values are recomputed with
-cstool.domain.text.name_key.  A stored name whose new key another record already has keeps its old key
-(both records stay reachable; `cstool check` is where such near-duplicates are for a person to merge).
+cstool.domain.text.name_key.  A stored name whose new key another record already has keeps its old key,
+so both records stay (each reachable by id, and by the name as stored) for a person to merge or rename.
 
 Revision ID: 0010
 Revises: 0005
