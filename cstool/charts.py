@@ -17,7 +17,7 @@ import warnings
 from pathlib import Path
 
 from cstool.errors import InvalidValue
-from cstool.render import write_file
+from cstool.storage.files import write_file
 
 METRIC_TITLES = {"tte": "Time to Engage", "ttfv": "Time to First Value", "tto": "Time to Onboard"}
 STATUS_LABELS = {"not-started": "not started", "scheduled": "scheduled", "in-progress": "in progress",

@@ -13,7 +13,6 @@ import sys
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
-from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 
@@ -80,10 +79,29 @@ def console(stderr: bool = False):
     return Console(file=stream, highlight=False, soft_wrap=False, width=width)
 
 
+def shown(text: Any) -> str:
+    """Text as it reaches a terminal: control and invisible characters escaped (`\\x1b`), tab and newline kept.
+
+    Every cell, title and message goes through here; Rich then gets it as a Text object (never markup),
+    so `Globex [old]` shows as typed, `[/]` cannot fail and `[link=...]` makes no link."""
+    from cstool.domain.text import has_hidden, visible
+
+    text = str(text)
+    return visible(text, multiline=True) if has_hidden(text) else text
+
+
+def rich_text(text: Any, style: str | None = None):
+    """A Rich Text of `text` exactly as typed (no markup, no emoji codes)."""
+    from rich.text import Text
+
+    return Text(shown(text), style=style or "")
+
+
 def note(message: str, *, style: str | None = None) -> None:
     """A message for the person: stderr, plain when stderr is not a terminal."""
+    message = shown(message)
     if sys.stderr.isatty():
-        console(stderr=True).print(message, style=style, markup=False, highlight=False)
+        console(stderr=True).print(rich_text(message, style), highlight=False)
     else:
         print(message, file=sys.stderr)
 
@@ -159,14 +177,15 @@ def _plain_table(rows: list[list[str]], header: Sequence[str], title: str | None
 
     out = sys.stdout
     if title:
-        out.write(title + "\n")
+        out.write(shown(title) + "\n")
     out.write(line(header) + "\n" + "  ".join("-" * w for w in widths) + "\n")
     for r in rows:
         out.write(line([c.replace("\n", " ") for c in r]) + "\n")
 
 
 def table(body: Iterable[Sequence[str]], header: Sequence[str], *, title: str | None = None, justify_numbers: bool = True) -> None:
-    materialised = [list(r) for r in body]
+    materialised = [[shown(c) for c in r] for r in body]
+    header = [shown(h) for h in header]
     limit = PLAIN_ABOVE_ROWS if sys.stdout.isatty() else PLAIN_ABOVE_ROWS_OFF_TERMINAL
     if len(materialised) > limit:
         right = [bool(justify_numbers and all(_looks_numeric(r[i]) for r in materialised if r[i] != ""))
@@ -176,12 +195,12 @@ def table(body: Iterable[Sequence[str]], header: Sequence[str], *, title: str | 
     from rich import box
     from rich.table import Table
 
-    t = Table(title=title, box=box.SIMPLE_HEAVY, title_justify="left", show_edge=False)
+    t = Table(title=rich_text(title) if title else None, box=box.SIMPLE_HEAVY, title_justify="left", show_edge=False)
     for i, h in enumerate(header):
         numeric = justify_numbers and materialised and all(_looks_numeric(r[i]) for r in materialised if r[i] != "")
-        t.add_column(h, justify="right" if numeric else "left", overflow="fold")
+        t.add_column(rich_text(h), justify="right" if numeric else "left", overflow="fold")
     for r in materialised:
-        t.add_row(*r)
+        t.add_row(*(rich_text(c) for c in r))
     console().print(t)
 
 
@@ -213,31 +232,8 @@ def record(data: dict, fmt: Format, *, title: str | None = None, nested: dict[st
             table(([_cell(r.get(c), c) for c in cols] for r in value), list(cols), title=key)
 
 
-def write_file(target: Path, payload: bytes, *, field: str = "file") -> int:
-    """Replace `target` with `payload` in one step (a temporary file beside it, then a rename), so a reader
-    never sees half a file and a failed write leaves the old one; returns the bytes written."""
-    import os
-    import tempfile
+def write_file(target, payload: bytes, *, field: str = "file") -> int:
+    """Kept for callers that import it from here: the one writer is cstool.storage.files.write_file."""
+    from cstool.storage.files import write_file as write
 
-    from cstool.errors import CstoolError, InvalidValue
-
-    target = Path(target)
-    folder = target.parent
-    if target.is_dir():
-        raise InvalidValue(field, str(target), "it is a folder; give a file name")
-    if not folder.is_dir():
-        raise InvalidValue(field, str(target), f"the folder {folder} does not exist")
-    try:
-        fd, temp = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as out:
-                out.write(payload)
-                out.flush()
-                os.fsync(out.fileno())
-            os.replace(temp, target)
-        except BaseException:
-            Path(temp).unlink(missing_ok=True)
-            raise
-    except OSError as error:
-        raise CstoolError(f"cannot write {target}: {error.strerror or error}") from None
-    return len(payload)
+    return write(target, payload, field=field)

@@ -39,7 +39,7 @@ def test_export_all_then_import_all_restores_the_demo_store(cli, other_store, tm
     _demo(cli)
     folder = tmp_path / "backup"
     cli.ok("export", "--all", str(folder))
-    assert sorted(p.name for p in folder.iterdir()) == sorted(f"{t.name}.csv" for t in tables())
+    assert sorted(p.name for p in folder.iterdir()) == sorted([f"{t.name}.csv" for t in tables()] + ["manifest.json"])
     assert all(oct(p.stat().st_mode & 0o777) == "0o600" for p in folder.iterdir())
     target = Cli(other_store)
     target.ok("import", "--all", str(folder))

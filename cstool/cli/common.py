@@ -33,11 +33,14 @@ def state(ctx: typer.Context) -> State:
 
 
 def resolve_actor(explicit: str | None) -> str:
+    """--actor, else CSTOOL_USER, else the login name; free text like any other (no control characters)."""
+    from cstool.domain.text import check_text
+
     if explicit and explicit.strip():
-        return explicit.strip()[:200]
+        return check_text("--actor", explicit.strip()[:200])
     env = os.environ.get("CSTOOL_USER", "").strip()
     if env:
-        return env[:200]
+        return check_text("CSTOOL_USER", env[:200])
     try:
         return getpass.getuser()
     except Exception:  # no login name in some containers
@@ -106,10 +109,11 @@ def progress_bar(label: str):
         return
     from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
-    from cstool.render import console
+    from cstool.render import console, shown
 
-    bar = Progress(TextColumn(label), BarColumn(), TimeRemainingColumn(), transient=True, console=console(stderr=True))
-    task = bar.add_task(label, total=1)
+    bar = Progress(TextColumn("{task.description}", markup=False), BarColumn(), TimeRemainingColumn(), transient=True,
+                   console=console(stderr=True))
+    task = bar.add_task(shown(label), total=1)
     bar.start()
     try:
         yield lambda done, total: bar.update(task, completed=done, total=max(total, 1))

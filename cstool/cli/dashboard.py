@@ -32,7 +32,7 @@ def dashboard(
         data = dashboard_figures(conn, quarter=q, quarters=quarters)
 
     from cstool.dashboard import page
-    from cstool.render import write_file
+    from cstool.storage.files import write_file
 
     html = page(data).encode("utf-8")
     if output == "-":

@@ -103,18 +103,32 @@ def info(ctx: typer.Context, fmt: FormatOpt = Format.table) -> None:
 @app.command("copy")
 def copy(
     ctx: typer.Context,
-    to: Annotated[str, typer.Option("--to", help="The target: a new SQLite file or an empty database's URL "
-                                                 "(postgresql+psycopg://USER@HOST/DB).")],
+    to: Annotated[str | None, typer.Option("--to", help="The target: a new SQLite file or an empty database's URL "
+                                                        "(postgresql+psycopg://USER@HOST/DB). The command line is "
+                                                        "visible to other users: keep passwords out of it.")] = None,
+    to_env: Annotated[str | None, typer.Option("--to-env", metavar="VAR",
+                                               help="Read the target from the environment variable VAR (a URL with "
+                                                    "its password stays out of `ps`).")] = None,
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Copy the whole store (every table, history and settings included) into an empty store of either engine.
 
     One transaction on the target, ids kept, sequences moved past them; a target that is not empty is
-    refused (exit 4) and left as it was. --db names the source."""
+    refused (exit 4) and left as it was. --db names the source. A server's password comes best from
+    --to-env VAR or ~/.pgpass (libpq reads it when the URL has none), never from --to on a shared machine."""
+    import os
+
     from cstool.cli.common import progress_bar
+    from cstool.errors import InvalidValue
     from cstool.services.importing.tables import copy_rows
     from cstool.storage.store import open_store as _open
 
+    if (to is None) == (to_env is None):
+        raise InvalidValue("--to", to or "", "give the target as --to URL or --to-env VAR (one of them)")
+    if to_env is not None:
+        to = os.environ.get(to_env, "").strip()
+        if not to:
+            raise InvalidValue("--to-env", to_env, "name an environment variable that holds the target URL or path")
     actor = resolve_actor(state(ctx).actor)
     with open_store(ctx) as source:
         target = _open(to, actor=actor, migrate=False)

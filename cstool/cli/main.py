@@ -46,17 +46,19 @@ class CstoolGroup(TyperGroup):
     def invoke(self, ctx: typer.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except CstoolError as error:
+        except CstoolError as error:  # --debug adds the traceback; the exit code is the same either way
             if state(ctx).debug:
-                raise
-            _print_error(error.message, error.hint)
+                _print_traceback(state(ctx).db)
+            _print_error(_redact_any(error.message, state(ctx).db), error.hint)
             raise typer.Exit(int(error.exit_code)) from None
         except BrokenPipeError:  # `cstool ... | head`: the reader has what it wanted
             _silence_stdout()
             raise typer.Exit(int(ExitCode.OK)) from None
-        except Exception as error:  # an unexpected failure: one line, never a traceback
-            if _is_cli_control(error) or state(ctx).debug:
+        except Exception as error:  # an unexpected failure: one line, a traceback only with --debug
+            if _is_cli_control(error):
                 raise
+            if state(ctx).debug:
+                _print_traceback(state(ctx).db)
             text = str(error).splitlines()[0] if str(error) else ""
             text = _redact_any(text, state(ctx).db)
             _print_error(
@@ -75,10 +77,20 @@ def _silence_stdout() -> None:
 
 
 def _redact_any(text: str, db: str | None) -> str:
+    """Text with every password of the store's URL (and of any URL written in it) removed."""
     from cstool.storage.location import redact
 
-    url = db or os.environ.get("CSTOOL_DB") or ""
-    return redact(text, url) if url else text
+    for url in {db or "", os.environ.get("CSTOOL_DB") or ""}:
+        text = redact(text, url)
+    return text
+
+
+def _print_traceback(db: str | None) -> None:
+    """--debug: the traceback on stderr, passwords removed as from every other message."""
+    import traceback
+
+    sys.stderr.write(_redact_any(traceback.format_exc(), db))
+    sys.stderr.flush()
 
 
 def _print_error(message: str, hint: str | None = None) -> None:

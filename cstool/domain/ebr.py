@@ -34,8 +34,12 @@ def crosses_quarter(old: date | None, new: date, start_month: int) -> bool:
 
 
 def next_date(this_date: date, cadence: str | None) -> date:
-    """The successive EBR: per the account's cadence, else 90 days after this one."""
-    return this_date + CADENCE_INTERVAL.get(cadence or "", DEFAULT_INTERVAL)
+    """The successive EBR: per the account's cadence, else 90 days after this one (refused past 9999-12-31)."""
+    try:
+        return this_date + CADENCE_INTERVAL.get(cadence or "", DEFAULT_INTERVAL)
+    except (OverflowError, ValueError):
+        raise RuleViolation(f"--next: the EBR after {this_date.isoformat()} would fall after 9999-12-31, the last "
+                            "date there is; schedule the next one with `ebr schedule --date`. Nothing was changed.") from None
 
 
 def linkable(held: list[tuple[int, date]], close_date: date) -> list[int]:

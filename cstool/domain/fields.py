@@ -10,6 +10,7 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Any, Callable
 
+from cstool.domain.text import check_text
 from cstool.errors import InvalidValue
 
 SEGMENTS = ("strategic", "large", "mid-market", "smb")
@@ -34,7 +35,6 @@ MAX_NAME = 200
 MAX_MONEY = Decimal("1000000000000")  # a trillion: beyond it a typo, not a contract
 MAX_USERS = 100_000_000
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _SPACE = re.compile(r"\s")
 _SLACK_INTERNAL = re.compile(r"^#a_[a-z0-9]+(?:-[a-z0-9]+)*-internal$")
 
@@ -60,12 +60,17 @@ def plan(value: str) -> str:
     return text("plan", value, max_len=60, required=True)
 
 
-def text(field: str, value: str, *, max_len: int = MAX_TEXT, required: bool = False) -> str | None:
+# A field that takes this many characters or more is a notes field: tab and newline are kept in it.
+MULTILINE_FROM = 1000
+
+
+def text(field: str, value: str, *, max_len: int = MAX_TEXT, required: bool = False,
+         multiline: bool | None = None) -> str | None:
+    """Free text: stripped, bounded, and through the one check on control characters (domain.text)."""
     if value is None:
         return None
-    if "\x00" in value:
-        raise InvalidValue(field, value[:40], "text may not contain NUL characters")
-    cleaned = value.strip()
+    cleaned = value.replace("\r\n", "\n").strip()
+    check_text(field, cleaned, multiline=max_len >= MULTILINE_FROM if multiline is None else multiline)
     if not cleaned:
         if required:
             raise InvalidValue(field, value, "it may not be empty")
@@ -75,10 +80,10 @@ def text(field: str, value: str, *, max_len: int = MAX_TEXT, required: bool = Fa
     return cleaned
 
 
-def name(field: str, value: str) -> str:
-    cleaned = text(field, value, max_len=MAX_NAME, required=True)
-    if _CONTROL.search(cleaned):
-        raise InvalidValue(field, cleaned, "a name may not contain control characters or newlines")
+def name(field: str, value: str, *, max_len: int = MAX_NAME) -> str:
+    """A record's name: one line of visible characters (no bidi controls or zero-width ones), not only digits."""
+    cleaned = text(field, value, max_len=max_len, required=True, multiline=False)
+    check_text(field, cleaned, name=True)
     if cleaned.isdigit():
         raise InvalidValue(field, cleaned, "a name may not be only digits (digits refer to ids)")
     return cleaned

@@ -45,7 +45,13 @@ def match(addresses: list[str], *, contacts: dict[str, tuple[int, int]], account
 
 
 def local_day(moment: datetime, zone: tzinfo) -> date:
-    """The day a moment falls on in the store's time zone (a moment without an offset is taken as UTC)."""
+    """The day a moment falls on in the store's time zone (a moment without an offset is taken as UTC).
+
+    A moment at the very edge of the calendar (9999-12-31 23:00 -0500) has no local day: it is far in the
+    future, so it is the last day there is (and an import skips it as a future message)."""
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(zone).date()
+    try:
+        return moment.astimezone(zone).date()
+    except (OverflowError, ValueError):
+        return date.max if moment.year > 1 else date.min

@@ -21,6 +21,7 @@ from cstool.clock import now
 from cstool.domain import gemstones
 from cstool.domain.fiscal import quarter_of
 from cstool.domain.onboarding import ENGAGEMENT_LOOKBACK_DAYS, check_dates, playbook_tasks
+from cstool.domain.text import name_key
 from cstool.errors import Conflict
 from cstool.services.settings import get_setting
 from cstool.storage.models import (
@@ -84,7 +85,7 @@ def build_demo(session: Session, *, actor: str, accounts: int = 200, today: date
         segment = ("strategic" if gem.rank <= 1 else "large" if gem.rank <= 3 else
                    rng.choice(["mid-market", "smb"]))
         account_rows.append({
-            "name": name, "name_key": name.casefold(), "segment": segment, "plan": plan, "users": users,
+            "name": name, "name_key": name_key(name), "segment": segment, "plan": plan, "users": users,
             "iacv_cents": iacv * 100 if iacv is not None else None, "gemstone": gem.name,
             "gemstone_rank": gem.rank, "health": rng.choices(["green", "yellow", "red"], [0.7, 0.2, 0.1])[0],
             "csm_sentiment": rng.choices(["green", "yellow", "red"], [0.65, 0.25, 0.1])[0],
@@ -267,7 +268,7 @@ def build_demo(session: Session, *, actor: str, accounts: int = 200, today: date
         start = today - timedelta(days=rng.randint(30, 120))
         scoped = rng.choice([40, 80, 120, 200]) * 100
         row = {"account_id": aid, "opportunity_id": oid, "name": f"{acc['name']} enablement", "name_key":
-               f"{acc['name']} enablement".casefold(), "owner": rng.choice(CSMS), "project_team": "PS team",
+               name_key(f"{acc['name']} enablement"), "owner": rng.choice(CSMS), "project_team": "PS team",
                "engagement_type": rng.choice(["fixed", "time-and-materials"]), "status": status,
                "percent_complete": {"backlog": 0, "initiation": 10, "in-progress": 50, "closure": 90,
                                     "completed": 100}[status],
@@ -350,7 +351,7 @@ def _povs(session: Session, *, rng: random.Random, accounts_by_id: dict, won: di
             end, start = None, today - timedelta(days=rng.randint(3, 30))
         planned = start + timedelta(days=rng.choice([28, 42, 56]))
         row = {"account_id": aid, "opportunity_id": opp_id, "name": f"{acc['name']} POV 1",
-               "name_key": f"{acc['name']} POV 1".casefold(), "owner": owner,
+               "name_key": name_key(f"{acc['name']} POV 1"), "owner": owner,
                "type": "guided" if state == "in-progress" else rng.choice(["guided", "lite", "paid"]),
                "status": state.split("-")[0] if state.startswith("closed") else state,
                "result": state.split("-", 1)[1] if state.startswith("closed") else None,

@@ -14,6 +14,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlmodel import Session
 
+from cstool.storage.files import temporary_path, write_file
 from cstool.storage.models import Account, Contact
 
 TEAM = "ourteam.example"
@@ -34,8 +35,15 @@ def write_samples(session: Session, *, folder: str, today: date) -> tuple[str, s
         chosen.setdefault(aid, (name, domains.split(",")[0], csm, email_))
     accounts = list(chosen.values())[:12]
     mbox_path = out / "demo-mail.mbox"
-    mbox_path.unlink(missing_ok=True)
-    box = mailbox.mbox(str(mbox_path))
+    with temporary_path(mbox_path, field="--samples") as temp:
+        _write_mbox(temp, accounts, rng, today)
+    ics_path = out / "demo-calendar.ics"
+    write_file(ics_path, _calendar(accounts, today).encode("utf-8"), field="--samples")
+    return str(mbox_path), str(ics_path)
+
+
+def _write_mbox(path: Path, accounts: list[tuple], rng: random.Random, today: date) -> None:
+    box = mailbox.mbox(str(path))  # the empty 0600 temporary file: messages are appended to it
     for n, (name, domain, csm, contact) in enumerate(accounts):
         team_address = f"{(csm or 'csm').split()[0].lower()}@{TEAM}"
         for k in range(rng.randint(2, 5)):
@@ -59,6 +67,9 @@ def write_samples(session: Session, *, folder: str, today: date) -> tuple[str, s
         box.add(m)
     box.flush()
     box.close()
+
+
+def _calendar(accounts: list[tuple], today: date) -> str:
     ics = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//cstool demo//EN"]
     for n, (name, domain, csm, contact) in enumerate(accounts[:6]):
         first = today - timedelta(days=7 * 8 + n)
@@ -72,6 +83,4 @@ def write_samples(session: Session, *, folder: str, today: date) -> tuple[str, s
                 f"DTSTART;VALUE=DATE:{day:%Y%m%d}", f"DTEND;VALUE=DATE:{day + timedelta(days=1):%Y%m%d}",
                 f"ORGANIZER:mailto:csm@{TEAM}", f"ATTENDEE;PARTSTAT=ACCEPTED:mailto:ops@{domain}", "END:VEVENT"]
     ics.append("END:VCALENDAR")
-    ics_path = out / "demo-calendar.ics"
-    ics_path.write_text("\r\n".join(ics) + "\r\n")
-    return str(mbox_path), str(ics_path)
+    return "\r\n".join(ics) + "\r\n"

@@ -29,8 +29,7 @@ def as_id(text: str) -> int | None:
     return value if value <= MAX_ID else -1
 
 
-def name_key(name: str) -> str:
-    return " ".join(name.split()).casefold()
+from cstool.domain.text import name_key  # noqa: E402,F401 -- the one key "names are unique" compares
 
 
 def name_like(column, text: str):
@@ -44,7 +43,7 @@ def name_like(column, text: str):
 
 
 def same_name(a: str | None, b: str) -> bool:
-    return a is not None and a.casefold() == b.casefold()
+    return a is not None and name_key(a) == name_key(b)
 
 
 def suggestions(session: Session, ref: str, limit: int = 3) -> list[str]:

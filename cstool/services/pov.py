@@ -55,7 +55,7 @@ def create(session: Session, *, account: str, opportunity: str | None, name: str
     values = parse_settings(raw)
     values.setdefault("owner", acc.sa)
     if name:
-        title = f.text("name", name, max_len=300, required=True)
+        title = f.name("name", name, max_len=300)
     else:
         count = session.scalar(select(func.count()).select_from(Pov).where(Pov.account_id == acc.id)) or 0
         title = rules.default_name(acc.name, count + 1)

@@ -25,12 +25,26 @@ DEFAULT_BUSY_TIMEOUT = 30.0
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
+MAX_BUSY_TIMEOUT = 86_400.0
+
+
 def busy_timeout() -> float:
-    raw = os.environ.get(BUSY_TIMEOUT_ENV)
-    try:
-        return float(raw) if raw else DEFAULT_BUSY_TIMEOUT
-    except ValueError:
+    """CSTOOL_BUSY_TIMEOUT in seconds (default 30); anything but a number from 0 to a day is refused."""
+    import math
+
+    from cstool.errors import InvalidValue
+
+    raw = (os.environ.get(BUSY_TIMEOUT_ENV) or "").strip()
+    if not raw:
         return DEFAULT_BUSY_TIMEOUT
+    try:
+        value = float(raw)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or not 0 <= value <= MAX_BUSY_TIMEOUT:
+        raise InvalidValue(BUSY_TIMEOUT_ENV, raw[:80], f"use the seconds to wait for a busy store, a number from 0 "
+                                                       f"to {MAX_BUSY_TIMEOUT:,.0f} (default {DEFAULT_BUSY_TIMEOUT:g})")
+    return value
 
 
 def create_private_file(path: Path) -> None:
@@ -97,7 +111,38 @@ def _postgres_begin(conn) -> None:
     conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})")
 
 
+# A server URL's driver -> the package that provides it.
+DRIVER_PACKAGES = {"psycopg": "'cstool[postgres]' (psycopg)", "psycopg2": "psycopg2-binary", "pg8000": "pg8000",
+                   "asyncpg": "asyncpg", "psycopg2cffi": "psycopg2cffi"}
+
+
+def _check_driver(location: Location) -> None:
+    """The URL's driver is installed, or a storage error naming the package to install (exit 5)."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
+    shown = location.display()
+    try:
+        url = make_url(location.url)
+        dialect = url.get_dialect()
+    except (ArgumentError, NoSuchModuleError, ValueError):
+        raise StorageError(f"store: {shown} is not a URL cstool can use; write "
+                           "postgresql+psycopg://USER@HOST/DB (in a password write @ as %40, : as %3A, / as %2F, "
+                           "or leave it to ~/.pgpass).") from None
+    driver = url.get_driver_name()
+    try:
+        dialect.import_dbapi()
+    except ImportError:
+        package = DRIVER_PACKAGES.get(driver, driver)
+        raise StorageError(f"store: the {driver} driver for {url.get_backend_name()} is not installed; install it "
+                           f"with pip install {package}, or use postgresql+psycopg:// "
+                           "(pip install 'cstool[postgres]').") from None
+    if getattr(dialect, "is_async", False):
+        raise StorageError(f"store: {driver} is an asyncio driver; use postgresql+psycopg://USER@HOST/DB.")
+
+
 def make_engine(location: Location) -> Engine:
+    busy_timeout()  # a bad CSTOOL_BUSY_TIMEOUT is refused on every engine and command, reads too
     if location.is_sqlite:
         engine = create_engine(
             location.url,
@@ -107,13 +152,7 @@ def make_engine(location: Location) -> Engine:
         event.listen(engine, "connect", _sqlite_connect)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
-    try:
-        import psycopg  # noqa: F401
-    except ImportError:
-        raise StorageError(
-            "store: PostgreSQL needs the psycopg driver; install it with "
-            "pip install 'cstool[postgres]'."
-        ) from None
+    _check_driver(location)
     # UTC sessions: timestamps read back the same on every machine and in every export
     engine = create_engine(location.url, poolclass=NullPool,
                            connect_args={"connect_timeout": 10, "options": "-c TimeZone=UTC"})

@@ -46,16 +46,56 @@ class Location:
         return redact_url(self.url)
 
 
+_SECRET_PARAM = re.compile(r"([?&;](?:ssl)?password=)([^&#\s]*)", re.I)
+_URL_IN_TEXT = re.compile(r"[a-z][a-z0-9+.-]*://\S+", re.I)
+
+
+def secrets(url: str) -> list[str]:
+    """The passwords a URL carries, however given: `user:pw@host` (an `@` or `:` inside it too) and
+    `?password=` (`sslpassword=`), each as written and percent-decoded."""
+    from urllib.parse import unquote
+
+    if "://" not in url:
+        return []
+    rest = url.split("://", 1)[1]
+    base, _, query = rest.partition("?")
+    found = []
+    if "@" in base:
+        userinfo = base[: base.rfind("@")]
+        if ":" in userinfo:
+            found.append(userinfo.split(":", 1)[1])
+    for m in _SECRET_PARAM.finditer("?" + query):
+        found.append(m.group(2))
+    out = []
+    for s in found:
+        for form in (s, unquote(s)):
+            if form and form not in out:
+                out.append(form)
+    return sorted(out, key=len, reverse=True)
+
+
 def redact_url(url: str) -> str:
-    return re.sub(r"(://[^:/@]*:)[^@]*@", r"\1***@", url)
+    """A URL for people: its password (in the user part or a password= parameter) shown as ***."""
+    if "://" not in url:
+        return url
+    scheme, rest = url.split("://", 1)
+    base, sep, query = rest.partition("?")
+    if "@" in base:
+        at = base.rfind("@")
+        userinfo, host = base[:at], base[at:]
+        if ":" in userinfo:
+            userinfo = userinfo.split(":", 1)[0] + ":***"
+        base = userinfo + host
+    if sep:
+        query = _SECRET_PARAM.sub(lambda m: m.group(1) + "***", "?" + query)[1:]
+    return f"{scheme}://{base}{sep}{query}"
 
 
 def redact(text: str, url: str) -> str:
-    """Remove a URL's password from any text (error messages from drivers)."""
-    m = re.search(r"://[^:/@]*:([^@]*)@", url)
-    if m and m.group(1):
-        text = text.replace(m.group(1), "***")
-    return redact_url(text)
+    """Remove a URL's passwords from any text (error messages from drivers, tracebacks)."""
+    for secret in secrets(url):
+        text = text.replace(secret, "***")
+    return _URL_IN_TEXT.sub(lambda m: redact_url(m.group(0)), text)
 
 
 def resolve(db: str | None) -> Location:

@@ -21,7 +21,6 @@ from sqlalchemy.engine import Connection, Engine
 
 from cstool.errors import StorageError
 from cstool.storage import schema
-from cstool.storage.engine import create_private_file
 from cstool.storage.location import Location
 
 KEEP_BACKUPS = 3
@@ -70,26 +69,35 @@ def current_revision(conn: Connection) -> str | None:
     return rows[0]
 
 
-def backup_sqlite(source: Path, target: Path) -> Path:
-    """A consistent copy through the backup API, created 0600; never overwrites."""
-    if target.exists():
-        raise StorageError(f"backup: {target} already exists; choose another path.")
-    if not target.parent.is_dir():
-        raise StorageError(f"backup: the folder {target.parent} does not exist.")
-    create_private_file(target)
+def backup_sqlite(source: Path, target: Path, *, field: str = "backup") -> Path:
+    """A consistent copy through the backup API, 0600; never overwrites (exit 5 if the name is taken).
+
+    Written under a temporary dot-name beside the target and renamed when complete (storage.files), so an
+    interrupted backup leaves nothing that looks like a backup, and pruning never sees one half written."""
+    from cstool.errors import Conflict
+    from cstool.storage.files import temporary_path
+
+    try:
+        with temporary_path(target, field=field, overwrite=False) as temp:
+            _copy_sqlite(source, temp)
+    except Conflict as clash:
+        raise StorageError(clash.message) from None
+    return Path(target)
+
+
+def _copy_sqlite(source: Path, target: Path) -> None:
     try:
         src = sqlite3.connect(source)
         dst = sqlite3.connect(target)
         try:
             with dst:
                 src.backup(dst)
+            dst.execute("PRAGMA journal_mode=DELETE")  # a backup is one file: no -wal beside it
         finally:
             dst.close()
             src.close()
     except sqlite3.Error as exc:
-        target.unlink(missing_ok=True)
         raise StorageError(f"backup: could not copy {source}: {exc}") from None
-    return target
 
 
 def _prune_backups(db_path: Path) -> None:
@@ -98,8 +106,11 @@ def _prune_backups(db_path: Path) -> None:
         old.unlink(missing_ok=True)
 
 
-def _upgrade(engine: Engine, location: Location) -> None:
-    """Run Alembic to head inside one transaction that also holds the write lock."""
+def _upgrade(engine: Engine, location: Location, *, announce=None) -> str:
+    """Back up and run Alembic to head inside one transaction that holds the write lock from its start.
+
+    Concurrent first commands on an older store queue on that lock: the first backs up and migrates, the
+    others find the store at head once they get in and go on (no second backup, no second prune)."""
     from alembic import command
 
     with engine.connect() as conn:
@@ -107,7 +118,20 @@ def _upgrade(engine: Engine, location: Location) -> None:
             # Batch table rebuilds would trip foreign keys mid-way; check them at the end instead.
             # (A PRAGMA outside any transaction: straight on the DBAPI connection.)
             conn.connection.dbapi_connection.execute("PRAGMA foreign_keys=OFF")
-        with conn.begin():
+        with conn.begin():  # BEGIN IMMEDIATE (SQLite) / the advisory write lock (PostgreSQL)
+            revision = current_revision(conn)
+            if revision == schema.HEAD:
+                return revision
+            _refuse_unknown(revision)
+            if revision is not None and location.path is not None:
+                stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+                target = location.path.with_name(f"{location.path.name}{BACKUP_MARK}{revision}-{stamp}")
+                backup_sqlite(location.path, target)
+                _prune_backups(location.path)
+                if announce:
+                    announce(f"Backed up the store to {target} before migrating from {revision} to {schema.HEAD}.")
+            elif revision is not None and announce:
+                announce(f"Migrating the store from {revision} to {schema.HEAD} in one transaction.")
             command.upgrade(alembic_config(conn), "head")
             if location.is_sqlite:
                 problems = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
@@ -115,6 +139,15 @@ def _upgrade(engine: Engine, location: Location) -> None:
                     raise StorageError(f"migrate: foreign-key problems after migration: {problems[:3]}")
         if location.is_sqlite:
             conn.connection.dbapi_connection.execute("PRAGMA foreign_keys=ON")
+    return revision or ""
+
+
+def _refuse_unknown(revision: str | None) -> None:
+    if revision is not None and revision not in schema.REVISIONS:
+        raise StorageError(
+            f"store: schema revision {revision!r} is newer than this cstool knows "
+            f"(head {schema.HEAD}); upgrade cstool. Nothing was changed."
+        )
 
 
 def _ensure_wal(engine: Engine) -> None:
@@ -131,26 +164,12 @@ def ensure_schema(engine: Engine, location: Location, *, announce=None) -> str:
     with engine.connect().execution_options(cstool_read=True) as conn:
         with conn.begin():
             revision = current_revision(conn)
-    if revision is not None and revision not in schema.REVISIONS:
-        raise StorageError(
-            f"store: schema revision {revision!r} is newer than this cstool knows "
-            f"(head {schema.HEAD}); upgrade cstool. Nothing was changed."
-        )
+    _refuse_unknown(revision)
     if location.is_sqlite:
         _ensure_wal(engine)
     if revision == schema.HEAD:
         return revision
-    if revision is not None and location.path is not None:
-        stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
-        target = location.path.with_name(f"{location.path.name}{BACKUP_MARK}{revision}-{stamp}")
-        backup_sqlite(location.path, target)
-        _prune_backups(location.path)
-        if announce:
-            announce(f"Backed up the store to {target} before migrating from {revision} to {schema.HEAD}.")
-    elif revision is not None and announce:
-        announce(f"Migrating the store from {revision} to {schema.HEAD} in one transaction.")
-    _upgrade(engine, location)
-    return revision or ""
+    return _upgrade(engine, location, announce=announce)
 
 
 def fault_injection_point(name: str) -> None:

@@ -20,8 +20,8 @@ def text(max_len: int = f.MAX_TEXT) -> Callable:
     return lambda v, ctx, name: f.text(name, v, max_len=max_len)
 
 
-def name_of() -> Callable:
-    return lambda v, ctx, name: f.name(name, v)
+def name_of(max_len: int = f.MAX_NAME) -> Callable:
+    return lambda v, ctx, name: f.name(name, v, max_len=max_len)
 
 
 def day(v: str, ctx: "Context", name: str) -> date:

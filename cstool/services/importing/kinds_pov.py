@@ -7,7 +7,7 @@ from cstool.domain import fields as f
 from cstool.domain import pov as rules
 from cstool.errors import CstoolError
 from cstool.services.importing.base import Column, Context, Kind, Row, insert_new, update_existing
-from cstool.services.importing.cells import day, pick, text
+from cstool.services.importing.cells import day, name_of, pick, text
 from cstool.services.importing.refs import by_name_in_account, resolve_accounts, match_unique_name
 from cstool.services.lookup import name_key
 from cstool.storage.models import Opportunity, Pov
@@ -49,7 +49,7 @@ POVS = Kind(
     (
         Column("account", ("Account Name",), text(200), required=True),
         Column("opportunity", ("Opportunity Name",), text(200), required=True),
-        Column("name", ("POV Name", "Proof of Value Name"), text(300), required=True),
+        Column("name", ("POV Name", "Proof of Value Name"), name_of(300), required=True),
         Column("owner", ("Solutions Architect", "SA", "POV Owner"), text(200)),
         Column("type", ("POV Type",), pick(rules.TYPES)),
         Column("status", ("POV Status",), pick(rules.STATUSES, {"open": "in-progress", "canceled": "cancelled",

@@ -13,7 +13,7 @@ from cstool.domain import pse as rules
 from cstool.errors import CstoolError, RuleViolation
 from cstool.services.history import record_changes
 from cstool.services.importing.base import Column, Context, Kind, Row, insert_new, update_existing
-from cstool.services.importing.cells import boolean, day, names_list, text
+from cstool.services.importing.cells import boolean, day, name_of, names_list, text
 from cstool.services.importing.refs import by_name_in_account, chunks, resolve_accounts, match_unique_name
 from cstool.services.lookup import name_key
 from cstool.services.pse import parse_settings
@@ -80,7 +80,7 @@ PSES = Kind(
     (
         Column("account", ("Account Name",), text(200), required=True),
         Column("opportunity", ("Opportunity Name",), text(200), required=True),
-        Column("name", ("PSE Name", "Engagement Name", "Project Name"), text(300), required=True),
+        Column("name", ("PSE Name", "Engagement Name", "Project Name"), name_of(300), required=True),
         Column("owner", ("Engagement Owner", "Project Manager"), text(200)),
         Column("team", ("Project Team", "project_team"), text(1000)),
         Column("type", ("Engagement Type", "engagement_type"), text(60)),

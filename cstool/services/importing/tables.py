@@ -88,22 +88,55 @@ def export_rows(session: Session, *, table: str, fmt: str, out: TextIO) -> int:
     return count
 
 
+MANIFEST = "manifest.json"
+MANIFEST_FORMAT = "cstool export --all"
+
+
 def export_all(session: Session, *, folder: str) -> dict[str, int]:
-    """Every table as FOLDER/<table>.csv, from one read transaction; never overwrites a file."""
+    """Every table as FOLDER/<table>.csv, from one read transaction; never overwrites a file.
+
+    Each file is whole or absent (storage.files); FOLDER/manifest.json (the tables and their row counts)
+    is written last, so a folder without it is an export that did not finish, and `import --all` says so."""
+    from cstool.storage import schema
+    from cstool.storage.files import replacing
+
     path = Path(folder)
+    if path.is_symlink() and not path.exists():
+        raise InvalidValue("--all", folder, "it is a symbolic link to a folder that does not exist; give a folder")
     if path.exists() and not path.is_dir():
-        raise InvalidValue("folder", folder, "it is a file; give a folder (created when missing)")
+        raise InvalidValue("--all", folder, "it is a file; give a folder (created when missing)")
     targets = {t.name: path / f"{t.name}.csv" for t in tables()}
-    clash = [str(p) for p in targets.values() if p.exists()]
+    targets[MANIFEST] = path / MANIFEST
+    clash = [str(p) for p in targets.values() if os.path.lexists(p)]
     if clash:
         raise Conflict(f"export: {clash[0]} already exists{' (and more)' if len(clash) > 1 else ''}; give an empty "
                        "or new folder. Nothing was written.")
     path.mkdir(parents=True, exist_ok=True)
     counts = {}
-    for name, target in targets.items():
-        fd = os.open(target, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)  # history and settings are private
-        with os.fdopen(fd, "w", newline="", encoding="utf-8") as out:
-            counts[name] = export_rows(session, table=name, fmt="csv", out=out)
+    for t in tables():  # 0600: history and settings are private
+        with replacing(targets[t.name], field="--all", overwrite=False, text=True) as out:
+            counts[t.name] = export_rows(session, table=t.name, fmt="csv", out=out)
+    manifest = {"format": MANIFEST_FORMAT, "schema": schema.HEAD, "tables": counts}
+    with replacing(targets[MANIFEST], field="--all", overwrite=False, text=True) as out:
+        out.write(json.dumps(manifest, indent=2) + "\n")
+    return counts
+
+
+def read_manifest(folder: Path) -> dict[str, int]:
+    """The row count of every table an `export --all` folder says it holds; refuses a folder without one."""
+    where = folder / MANIFEST
+    if not where.is_file():
+        raise RuleViolation(f"import --all: {folder} has no {MANIFEST}: the export did not finish (or the folder "
+                            "was not written by `cstool export --all`); export again. Nothing was imported.")
+    try:
+        data = json.loads(where.read_text(encoding="utf-8"))
+        counts = data["tables"]
+        if data.get("format") != MANIFEST_FORMAT or not isinstance(counts, dict) or not all(
+                isinstance(k, str) and type(v) is int and v >= 0 for k, v in counts.items()):
+            raise ValueError("not an export manifest")
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
+        raise RuleViolation(f"import --all: {where} is not a manifest `cstool export --all` wrote ({error}); "
+                            "nothing was imported.") from None
     return counts
 
 
@@ -226,6 +259,12 @@ def import_all(session: Session, *, folder: str, result: ImportResult,
     if missing:
         raise RuleViolation(f"import --all: {folder} has no {', '.join(m + '.csv' for m in missing)}; give a folder "
                             "written by `cstool export --all`. Nothing was imported.")
+    expected = read_manifest(path)
+    unknown = sorted(set(expected) - set(files))
+    unlisted = sorted(set(files) - set(expected))
+    if unknown or unlisted:
+        raise RuleViolation(f"import --all: {path / MANIFEST} lists {', '.join(unknown) or 'no'} table(s) this "
+                            f"store has not and misses {', '.join(unlisted) or 'none'}; nothing was imported.")
     if not store_is_empty(session):
         raise Conflict("import --all: the store is not empty; restore into a new store (cstool --db NEW.db "
                        "import --all DIR). Nothing was imported.")
@@ -242,6 +281,9 @@ def import_all(session: Session, *, folder: str, result: ImportResult,
         result.error_count += part.error_count - len(part.errors)
         if part.error_count:
             break
+        if part.created != expected[t.name]:
+            raise RuleViolation(f"import --all: {t.name}.csv holds {part.created:,} row(s) where {MANIFEST} says "
+                                f"{expected[t.name]:,}; the folder is not the export it was. Nothing was imported.")
         done += files[t.name].stat().st_size
         counts[t.name] = part.created
     return counts
