@@ -22,6 +22,7 @@ from cstool.services.lookup import account_row
 from cstool.services.records import iso
 from cstool.services.settings import all_settings
 from cstool.storage import tables as t
+from cstool.storage.many import among
 
 A, O = t.account.c, t.onboarding.c
 
@@ -34,7 +35,7 @@ def _latest_per_account(conn, columns, account_col, order_cols, where):
 
 
 def _inputs(conn, ids: list[int] | None, as_of: date, settings: dict) -> dict:
-    only = (lambda col: col.in_(ids)) if ids is not None else (lambda col: True)
+    only = (lambda col: among(col, ids)) if ids is not None else (lambda col: True)
     u = t.license_usage.c
     usage = _latest_per_account(conn, [u.licenses, u.active], O.account_id, [u.on_date, u.id],
                                 [u.onboarding_id == O.id, u.on_date <= as_of, only(O.account_id)])
@@ -84,7 +85,7 @@ def cards(conn, *, account_ids: list[int] | None = None, as_of: date | None = No
     query = select(A.id, A.name, A.csm, A.health, A.csm_sentiment, A.ebr_cadence, A.created_at).where(
         A.archived_at.is_(None))
     if account_ids is not None:
-        query = query.where(A.id.in_(account_ids))
+        query = query.where(among(A.id, account_ids))
     accounts = conn.execute(query.order_by(A.name_key)).all()
     data = _inputs(conn, account_ids, as_of, settings)
     out = []

@@ -21,6 +21,7 @@ from cstool.services.records import iso
 from cstool.services.settings import all_settings
 from cstool.storage import tables as t
 from cstool.storage.bulk import days_between
+from cstool.storage.many import among
 
 Account, Onboarding, Activity, Task = t.account.c, t.onboarding.c, t.activity.c, t.task.c
 
@@ -197,7 +198,7 @@ def onboarding_report(session, *, today: date | None = None) -> dict:
     if ids:
         first_due = (
             select(Task.onboarding_id, func.min(Task.due_date).label("due"))
-            .where(Task.onboarding_id.in_(ids), Task.done_date.is_(None))
+            .where(among(Task.onboarding_id, ids), Task.done_date.is_(None))
             .group_by(Task.onboarding_id)
             .subquery()
         )

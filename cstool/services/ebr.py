@@ -21,6 +21,7 @@ from cstool.services.lookup import as_id, find_account
 from cstool.services.records import iso
 from cstool.services.settings import get_setting
 from cstool.storage.models import Account, Ebr, EbrCreate, EbrOpportunity, Opportunity
+from cstool.storage.many import among
 
 
 def find_ebr(session: Session, ref: str, *, open_only: bool = True) -> Ebr:
@@ -141,7 +142,7 @@ def link(session: Session, *, ref: str | None, opportunity: str, auto: bool, act
         drop = [i for i in linked if i not in eligible]
         if drop:
             session.execute(delete(EbrOpportunity).where(EbrOpportunity.opportunity_id == opp.id,
-                                                         EbrOpportunity.ebr_id.in_(drop)))
+                                                         among(EbrOpportunity.ebr_id, drop)))
         if add:
             session.execute(insert(EbrOpportunity), [{"ebr_id": i, "opportunity_id": opp.id, "linked_at": now()} for i in add])
         for i in add + drop:
