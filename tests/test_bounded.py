@@ -72,3 +72,94 @@ def test_among_selects_by_any_number_of_values(store):
         conn.execute(sa.update(a).where(among(a.c.id, [1, 2, 3])).values(csm="Bo"))
         assert conn.execute(sa.select(sa.func.count()).where(a.c.csm == "Bo")).scalar() == 3
     engine.dispose()
+
+
+# --- recurrence bombs and address floods (item 5) --------------------------------------------------------------
+
+def _calendar(rrule: str, start: str = "20261101T090000Z") -> str:
+    return "\r\n".join([
+        "BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//test//EN", "BEGIN:VEVENT", f"DTSTART:{start}",
+        f"RRULE:{rrule}", "UID:bomb-1@ourteam.com", "SUMMARY:Acme sync", "ORGANIZER:mailto:csm@ourteam.com",
+        "ATTENDEE;PARTSTAT=ACCEPTED:mailto:ann@acme.com", "END:VEVENT", "END:VCALENDAR", ""])
+
+
+@pytest.fixture
+def acme(cli):
+    cli.ok("account", "add", "Acme", "--domain", "acme.com")
+    cli.ok("config", "set", "team-domains", "ourteam.com")
+    return cli
+
+
+def _activities(cli) -> int:
+    return len(cli.json("activity", "list", "Acme", "--limit", "100000"))
+
+
+@pytest.mark.parametrize("rule", ["FREQ=DAILY;INTERVAL=0", "FREQ=SECONDLY;INTERVAL=0"])
+def test_an_interval_of_zero_is_refused_with_the_file_and_the_reason(acme, tmp_path, rule):
+    """Before: INTERVAL=0 ran forever at 40 MB/s under the write lock."""
+    ics = tmp_path / "bomb.ics"
+    ics.write_text(_calendar(rule))
+    r = acme("activity", "import-calendar", str(ics))
+    assert r.exit_code == 1, r.stderr
+    assert str(ics) in r.stderr and "INTERVAL=0" in r.stderr and "nothing was imported" in r.stderr
+    assert _activities(acme) == 0
+
+
+@pytest.mark.parametrize("rule", ["FREQ=SECONDLY", "FREQ=MINUTELY"])
+def test_one_event_expands_to_at_most_5000_occurrences(acme, tmp_path, rule):
+    """Before: FREQ=SECONDLY logged 396,000 meetings.  Now the first 5,000 are logged and the rest counted."""
+    from cstool.domain.mail import MAX_OCCURRENCES
+
+    ics = tmp_path / "bomb.ics"
+    ics.write_text(_calendar(rule))
+    r = acme("activity", "import-calendar", str(ics), "-f", "json")
+    assert r.exit_code == 0, r.stderr
+    summary = r.json()
+    assert summary["logged"] == MAX_OCCURRENCES
+    assert summary["events_over_occurrence_cap"] == 1 and summary["occurrences_skipped"] == MAX_OCCURRENCES
+    assert f"more than {MAX_OCCURRENCES:,} times" in r.stderr
+    assert _activities(acme) == MAX_OCCURRENCES
+
+
+def test_a_message_with_100000_addresses_is_read_in_bounded_work(store, tmp_path):
+    """Before: 107 s and 951 MB for one .eml.  Now the first 1,000 addresses are matched and the rest counted;
+    the process's peak memory is measured (a real `cstool` process)."""
+    import os
+    import subprocess
+    import sys
+
+    from cstool.domain.mail import MAX_ADDRESSES
+    from tests.conftest import ROOT
+
+    env = {**os.environ}
+    base = [sys.executable, "-m", "cstool", "--db", store]
+    for args in (["account", "add", "Acme", "--domain", "acme.com"],
+                 ["config", "set", "team-domains", "ourteam.com"]):
+        subprocess.run(base + args, check=True, capture_output=True, env=env, cwd=str(ROOT))
+    recipients = ",\r\n ".join(f"user{i}@other{i % 97}.example" for i in range(100_000))
+    eml = tmp_path / "flood.eml"
+    eml.write_text(f"From: Ann <ann@acme.com>\r\nTo: {recipients}\r\nSubject: Hello\r\n"
+                   "Date: Tue, 10 Nov 2026 10:00:00 +0000\r\nMessage-ID: <flood@acme.com>\r\n\r\nbody\r\n")
+    with open(tmp_path / "out", "wb") as out, open(tmp_path / "err", "wb") as err:
+        proc = subprocess.Popen(base + ["activity", "import-mail", str(eml), "-f", "json"], stdout=out, stderr=err,
+                                env=env, cwd=str(ROOT))
+        _, status, usage = os.wait4(proc.pid, 0)
+    err = (tmp_path / "err").read_bytes()
+    assert os.waitstatus_to_exitcode(status) == 0, err.decode()
+    assert usage.ru_maxrss / 1024 < 300, f"peak {usage.ru_maxrss / 1024:.0f} MB"  # before: 951 MB
+    import json
+
+    summary = json.loads((tmp_path / "out").read_bytes())
+    assert summary["logged"] == 1 and summary["messages_over_address_cap"] == 1
+    assert summary["addresses_skipped"] == 100_001 - MAX_ADDRESSES  # From's one, then To's 100,000
+    assert f"more than {MAX_ADDRESSES:,} addresses" in err.decode()
+
+
+def test_values_echoed_in_messages_are_cut_to_80_characters(cli):
+    from cstool.errors import ECHO_LIMIT, echo
+
+    long = "x" * 5_000
+    r = cli("account", "list", "--gemstone", long)
+    assert r.exit_code in (1, 2) and long not in r.stderr
+    assert len(echo(long)) <= ECHO_LIMIT + 2 and echo(long).endswith("...'")
+    assert max(len(line) for line in r.stderr.splitlines()) < 400

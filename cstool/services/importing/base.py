@@ -177,11 +177,11 @@ def open_csv(path: str) -> TextIO:
     try:
         stream = open(path, newline="", encoding="utf-8-sig", errors="strict")
     except FileNotFoundError:
-        raise InvalidValue("file", path, "no such file") from None
+        raise InvalidValue("file", path, "no such file", whole=True) from None
     except IsADirectoryError:
-        raise InvalidValue("file", path, "it is a directory; give a CSV file") from None
+        raise InvalidValue("file", path, "it is a directory; give a CSV file", whole=True) from None
     except PermissionError:
-        raise InvalidValue("file", path, "it cannot be read (permission denied)") from None
+        raise InvalidValue("file", path, "it cannot be read (permission denied)", whole=True) from None
     return stream
 
 

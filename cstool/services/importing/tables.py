@@ -92,7 +92,7 @@ def export_all(session: Session, *, folder: str) -> dict[str, int]:
     """Every table as FOLDER/<table>.csv, from one read transaction; never overwrites a file."""
     path = Path(folder)
     if path.exists() and not path.is_dir():
-        raise InvalidValue("folder", folder, "it is a file; give a folder (created when missing)")
+        raise InvalidValue("folder", folder, "it is a file; give a folder (created when missing)", whole=True)
     targets = {t.name: path / f"{t.name}.csv" for t in tables()}
     clash = [str(p) for p in targets.values() if p.exists()]
     if clash:
@@ -220,7 +220,7 @@ def import_all(session: Session, *, folder: str, result: ImportResult,
     """A folder written by `export --all` into an empty store, table by table in foreign-key order."""
     path = Path(folder)
     if not path.is_dir():
-        raise InvalidValue("folder", folder, "no such folder (give one written by `cstool export --all`)")
+        raise InvalidValue("folder", folder, "no such folder (give one written by `cstool export --all`)", whole=True)
     files = {t.name: path / f"{t.name}.csv" for t in tables()}
     missing = [name for name, p in files.items() if not p.is_file()]
     if missing:
