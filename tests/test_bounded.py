@@ -163,3 +163,95 @@ def test_values_echoed_in_messages_are_cut_to_80_characters(cli):
     assert r.exit_code in (1, 2) and long not in r.stderr
     assert len(echo(long)) <= ECHO_LIMIT + 2 and echo(long).endswith("...'")
     assert max(len(line) for line in r.stderr.splitlines()) < 400
+
+
+# --- restores validate (item 4) -----------------------------------------------------------------------------
+
+def _rows(cli, table: str) -> list[dict]:
+    return cli.json("export", table)
+
+
+def test_a_restored_setting_goes_through_config_sets_check(cli, tmp_path):
+    """Before: `import setting` with fiscal-year-start 13 exited 0, and then every report failed."""
+    path = tmp_path / "setting.csv"
+    path.write_text("key,value,updated_at,updated_by\n"
+                    "tte-goal,20,2026-11-01T00:00:00Z,ann\n"
+                    "fiscal-year-start,13,2026-11-01T00:00:00Z,ann\n")
+    r = cli("import", "setting", str(path))
+    assert r.exit_code == 1, r.stderr
+    assert "line 3: fiscal-year-start: '13' is not accepted; use a whole number from 1 to 12" in r.stderr
+    assert _rows(cli, "setting") == []  # all or nothing: the good line 2 is not in either
+    path.write_text("key,value,updated_at,updated_by\nno-such-setting,1,2026-11-01T00:00:00Z,ann\n")
+    r = cli("import", "setting", str(path))
+    assert r.exit_code == 1 and "line 2: key: 'no-such-setting' is not accepted" in r.stderr
+
+
+@pytest.mark.parametrize("cell, column, reason", [
+    ("users=-5", "users", "use a whole number from 0 to"),
+    ("health=purple", "health", "use one of green, yellow, red"),
+    ("health=Red", "health", "use one of green, yellow, red"),  # a restore stores exactly what a command stores
+    ("gemstone=opal", "gemstone", "use one of diamond"),
+])
+def test_restored_accounts_go_through_the_commands_checks(cli, tmp_path, cell, column, reason):
+    """Before: a restored account took users -5 and health "purple"."""
+    cli.ok("account", "add", "Acme", "--users", "10", "--health", "green")
+    cli.ok("account", "add", "Globex", "--users", "20")
+    exported = tmp_path / "account.csv"
+    exported.write_text(cli.ok("export", "account").stdout)
+    import csv
+
+    with open(exported, newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    header = list(rows[0])
+    key, value = cell.split("=")
+    rows[1][key] = value  # Globex, on line 3
+    for r in rows:
+        r["id"] = str(int(r["id"]) + 100)
+        r["name"] += " restored"
+        r["name_key"] += " restored"
+    with open(exported, "w", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=header)
+        w.writeheader()
+        w.writerows(rows)
+    r = cli("import", "account", str(exported))
+    assert r.exit_code == 1, r.stderr
+    assert f"line 3: {column}: {value!r}" in r.stderr.replace("-5 ", "'-5' ") and reason in r.stderr
+    assert len(_rows(cli, "account")) == 2  # nothing was imported
+
+
+def test_import_all_refuses_a_folder_with_a_bad_value(cli, other_store, tmp_path):
+    from tests.conftest import Cli
+
+    cli.ok("account", "add", "Acme", "--users", "10")
+    cli.ok("onboarding", "start", "Acme", "--date", "2026-11-02")
+    folder = tmp_path / "backup"
+    cli.ok("export", "--all", str(folder))
+    text = (folder / "onboarding.csv").read_text().splitlines()
+    header = text[0].split(",")
+    cells = text[1].split(",")
+    cells[header.index("status")] = "half-done"
+    (folder / "onboarding.csv").write_text("\n".join([text[0], ",".join(cells), *text[2:]]) + "\n")
+    target = Cli(other_store)
+    r = target("import", "--all", str(folder))
+    assert r.exit_code == 1, r.stderr
+    assert "onboarding.csv: status: 'half-done' is not accepted" in r.stderr
+    assert target.json("account", "list", "--all") == []
+
+
+def test_a_stored_setting_the_rules_refuse_can_be_repaired(cli, store):
+    """Before: with fiscal-year-start 13 stored, every report and even `config set fiscal-year-start 2` failed."""
+    cli.ok("account", "add", "Acme")
+    cli.ok("config", "set", "fiscal-year-start", "3")
+    engine = _engine(store)
+    with engine.begin() as conn:
+        conn.execute(sa.text("UPDATE setting SET value = '13' WHERE key = 'fiscal-year-start'"))
+    engine.dispose()
+    r = cli("report", "ttv")
+    assert r.exit_code == 5, r.stderr
+    assert "stored setting fiscal-year-start is '13'" in r.stderr and "cstool config set fiscal-year-start" in r.stderr
+    assert "Traceback" not in r.stderr
+    listed = {row["key"]: row["value"] for row in cli.json("config", "list")}
+    assert listed["fiscal-year-start"] == "13"  # shown as stored, so it can be seen
+    cli.ok("config", "set", "fiscal-year-start", "2")
+    cli.ok("report", "ttv")
+    assert cli.ok("config", "get", "fiscal-year-start").stdout.strip() == "2"

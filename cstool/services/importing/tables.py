@@ -20,7 +20,8 @@ import sqlalchemy as sa
 from sqlalchemy import func, insert, select
 from typing import TYPE_CHECKING
 
-from cstool.errors import Conflict, InvalidValue, RuleViolation
+from cstool.domain.stored import check_row
+from cstool.errors import Conflict, CstoolError, InvalidValue, RuleViolation, echo
 from cstool.services.importing.base import BATCH, ImportResult, raw_batches, sync_sequences
 from cstool.storage.tables import metadata
 
@@ -163,9 +164,14 @@ def restore_table(session: Session, table: sa.Table, path: str, result: ImportRe
                 try:
                     record[column.name] = parse(cell)
                 except ValueError as exc:
-                    result.error(line, f"{column.name}: {cell[:40]!r} is not accepted ({exc})")
+                    result.error(line, f"{column.name}: {echo(cell)} is not accepted ({exc})")
                     break
             else:
+                try:  # the commands' own checks (domain/stored): a restore stores nothing a command would refuse
+                    check_row(table.name, record)
+                except CstoolError as exc:
+                    result.error(line, exc.message)
+                    continue
                 records.append(record)
         if records and not result.error_count:
             session.execute(insert(table), deferred.strip(records))
