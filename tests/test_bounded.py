@@ -255,3 +255,96 @@ def test_a_stored_setting_the_rules_refuse_can_be_repaired(cli, store):
     cli.ok("config", "set", "fiscal-year-start", "2")
     cli.ok("report", "ttv")
     assert cli.ok("config", "get", "fiscal-year-start").stdout.strip() == "2"
+
+
+# --- long writes do not lock others out (item 5) -----------------------------------------------------------
+
+def _held_import(store: str, tmp_path, point: str):
+    """A real `cstool import accounts` stopped at a hold point; returns (process, hold file)."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    from tests.conftest import ROOT
+
+    rows = "\n".join(f"Held Co {i},{10 + i}" for i in range(300))
+    (tmp_path / "held.csv").write_text("Account Name,Licensed Users\n" + rows + "\n")
+    hold = tmp_path / "hold"
+    hold.write_text("")
+    proc = subprocess.Popen([sys.executable, "-m", "cstool", "--db", store, "import", "accounts",
+                             str(tmp_path / "held.csv")], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            cwd=str(ROOT), env={**os.environ, "CSTOOL_HOLD": point, "CSTOOL_HOLD_FILE": str(hold)})
+    deadline = time.monotonic() + 60
+    while not (tmp_path / "hold.reached").exists():
+        assert proc.poll() is None, proc.communicate()
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    return proc, hold
+
+
+def test_a_writer_gets_through_while_an_import_reads_its_file(cli, store, tmp_path):
+    """Before: the import took the write lock before it read anything, and a teammate's `task done` waiting on
+    the busy timeout failed with "database is locked" (exit 5)."""
+    from tests.conftest import run_cstool
+
+    cli.ok("account", "add", "Acme")
+    task = cli.json("task", "add", "Acme", "Call back", "--due", "2026-12-01")
+    proc, hold = _held_import(store, tmp_path, "import-check")
+    try:
+        quick = {"CSTOOL_BUSY_TIMEOUT": "2"}
+        done = run_cstool("--db", store, "task", "done", str(task["id"]), env=quick)
+        assert done.returncode == 0, done.stderr
+        logged = run_cstool("--db", store, "activity", "log", "Acme", "--type", "call", "--subject", "Hi", env=quick)
+        assert logged.returncode == 0, logged.stderr
+    finally:
+        hold.unlink()
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0, err
+    assert len(cli.json("account", "list", "--all")) == 301
+    assert cli.json("task", "list", "--all", "--account", "Acme")[0]["done_date"] == "2026-11-24"
+
+
+def test_a_writer_waiting_on_an_import_is_told_what_holds_the_lock(cli, store, tmp_path):
+    from tests.conftest import run_cstool
+
+    cli.ok("account", "add", "Acme")
+    task = cli.json("task", "add", "Acme", "Call back", "--due", "2026-12-01")
+    proc, hold = _held_import(store, tmp_path, "import-write")
+    try:
+        done = run_cstool("--db", store, "task", "done", str(task["id"]), env={"CSTOOL_BUSY_TIMEOUT": "1"})
+        assert done.returncode == 5, done.stderr
+        assert "locked by another writer (cstool import accounts by tester" in done.stderr
+    finally:
+        hold.unlink()
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0, err
+    assert len(cli.json("account", "list", "--all")) == 301
+    run_cstool("--db", store, "task", "done", str(task["id"]))
+    assert cli.json("task", "list", "--all", "--account", "Acme")[0]["done_date"] == "2026-11-24"
+
+
+def test_a_dry_run_of_mail_takes_no_write_lock(cli, store, tmp_path):
+    """`activity import-mail --dry-run` reads and counts in a read transaction: another writer holding the lock
+    does not stop it."""
+    import sqlalchemy as sa
+
+    cli.ok("account", "add", "Acme", "--domain", "acme.com")
+    eml = tmp_path / "one.eml"
+    eml.write_text("From: ann@acme.com\r\nTo: csm@ourteam.com\r\nSubject: Hi\r\n"
+                   "Date: Tue, 10 Nov 2026 10:00:00 +0000\r\nMessage-ID: <one@acme.com>\r\n\r\nbody\r\n")
+    engine = _engine(store)
+    with engine.connect() as holder:
+        if store.startswith("postgresql"):
+            from cstool.storage.engine import WRITE_LOCK_KEY
+
+            holder.execute(sa.text(f"SELECT pg_advisory_lock({WRITE_LOCK_KEY})"))
+        else:
+            holder.exec_driver_sql("BEGIN IMMEDIATE")
+        r = cli("activity", "import-mail", str(eml), "--dry-run", "-f", "json", env={"CSTOOL_BUSY_TIMEOUT": "1"})
+        assert r.exit_code == 0, r.stderr
+        assert r.json()["logged"] == 1
+        real = cli("activity", "import-mail", str(eml), env={"CSTOOL_BUSY_TIMEOUT": "1"})
+        assert real.exit_code == 5 and "locked by another writer" in real.stderr
+        holder.rollback()
+    engine.dispose()

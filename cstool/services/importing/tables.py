@@ -137,8 +137,9 @@ def _parser(column: sa.Column) -> Callable[[str], Any]:
 
 
 def restore_table(session: Session, table: sa.Table, path: str, result: ImportResult,
-                  progress: Callable[[int], None] | None = None) -> None:
-    """Rows of export's CSV for one table, as they are (ids kept); bad cells are bad rows by line."""
+                  progress: Callable[[int], None] | None = None, *, write: bool = True) -> None:
+    """Rows of export's CSV for one table, as they are (ids kept); bad cells are bad rows by line.
+    ``write=False`` is the check pass (a read transaction, no write lock): every value checked, nothing written."""
     from cstool.services.importing.base import read_header
 
     header = [h.strip() for h in read_header(path)]
@@ -173,11 +174,13 @@ def restore_table(session: Session, table: sa.Table, path: str, result: ImportRe
                     result.error(line, exc.message)
                     continue
                 records.append(record)
-        if records and not result.error_count:
+        if records and not result.error_count and write:
             session.execute(insert(table), deferred.strip(records))
             result.created += len(records)
         if progress:
             progress(reader.bytes)
+    if not write:
+        return
     if not result.error_count:
         deferred.apply(session)
     sync_sequences(session, [table])
@@ -221,9 +224,12 @@ def store_is_empty(session: Session) -> bool:
     return all(session.scalar(select(func.count()).select_from(t)) == 0 for t in tables())
 
 
-def import_all(session: Session, *, folder: str, result: ImportResult,
+def import_all(store, *, folder: str, result: ImportResult,
                progress: Callable[[int, int], None] | None = None) -> dict[str, int]:
-    """A folder written by `export --all` into an empty store, table by table in foreign-key order."""
+    """A folder written by `export --all` into an empty store, table by table in foreign-key order.
+
+    Every file is read and checked first in a read transaction (no write lock); then everything is written in
+    ONE write transaction, so a restore is whole or absent (it goes into a new store nobody else uses yet)."""
     path = Path(folder)
     if not path.is_dir():
         raise InvalidValue("folder", folder, "no such folder (give one written by `cstool export --all`)", whole=True)
@@ -232,14 +238,31 @@ def import_all(session: Session, *, folder: str, result: ImportResult,
     if missing:
         raise RuleViolation(f"import --all: {folder} has no {', '.join(m + '.csv' for m in missing)}; give a folder "
                             "written by `cstool export --all`. Nothing was imported.")
-    if not store_is_empty(session):
-        raise Conflict("import --all: the store is not empty; restore into a new store (cstool --db NEW.db "
-                       "import --all DIR). Nothing was imported.")
-    total = sum(p.stat().st_size for p in files.values())
-    done, counts = 0, {}
+    empty = ("import --all: the store is not empty; restore into a new store (cstool --db NEW.db import --all DIR). "
+             "Nothing was imported.")
+    total = sum(p.stat().st_size for p in files.values()) * 2
+    with store.read() as session:
+        if not store_is_empty(session):
+            raise Conflict(empty)
+        if not _pass(session, files, result, progress, total, offset=0, write=False):
+            return {}
+    with store.write(holder="import --all") as session:
+        if not store_is_empty(session):
+            raise Conflict(empty)
+        result.rows = 0
+        counts = _pass(session, files, result, progress, total, offset=total // 2, write=True)
+        if result.error_count:
+            session.rollback()
+    return counts or {}
+
+
+def _pass(session: Session, files: dict, result: ImportResult, progress, total: int, *, offset: int,
+          write: bool) -> dict[str, int] | None:
+    """One pass over every table's file (check or write); None when a table had bad rows."""
+    done, counts = offset, {}
     for t in tables():
         part = ImportResult(kind=t.name, mode="table")
-        restore_table(session, t, str(files[t.name]), part,
+        restore_table(session, t, str(files[t.name]), part, write=write,
                       progress=(lambda b, d=done: progress(d + b, total)) if progress else None)
         result.rows += part.rows
         result.created += part.created
@@ -247,7 +270,7 @@ def import_all(session: Session, *, folder: str, result: ImportResult,
             result.error(line, f"{t.name}.csv: {reason}")
         result.error_count += part.error_count - len(part.errors)
         if part.error_count:
-            break
+            return None
         done += files[t.name].stat().st_size
         counts[t.name] = part.created
     return counts
