@@ -348,3 +348,39 @@ def test_a_dry_run_of_mail_takes_no_write_lock(cli, store, tmp_path):
         assert real.exit_code == 5 and "locked by another writer" in real.stderr
         holder.rollback()
     engine.dispose()
+
+
+# --- memory: streamed and batched (item 6) ----------------------------------------------------------------
+
+def test_health_in_batches_gives_the_same_report_and_snapshot(cli, monkeypatch):
+    """`report health`, `health snapshot` and the dashboard score accounts CARD_BATCH at a time; the figures do
+    not depend on where the batches cut."""
+    import cstool.queries.health as health
+
+    for i in range(11):
+        cli.ok("account", "add", f"Co {i:02d}", "--users", str(100 * i), "--health", ("green", "red")[i % 2],
+               "--sentiment", ("green", "yellow", "red")[i % 3])
+    cli.ok("activity", "log", "Co 03", "--type", "call", "--subject", "Hi", "--date", "2026-11-20")
+    whole = cli.json("report", "health")
+    monkeypatch.setattr(health, "CARD_BATCH", 3)
+    assert cli.json("report", "health") == whole
+    assert cli.json("report", "health", "--colour", whole[0]["colour"]) == [r for r in whole
+                                                                              if r["colour"] == whole[0]["colour"]]
+    snap = cli.json("health", "snapshot")
+    assert snap["accounts"] == 11 and sum(snap[c] for c in ("green", "yellow", "red", "not scored")) == 11
+    assert len(cli.json("export", "health_snapshot")) == 11
+
+
+def test_account_list_streams_the_same_bytes(cli):
+    for i in range(5):
+        cli.ok("account", "add", f"Co {i}", "--users", str(i))
+    import json
+
+    text = cli.ok("account", "list", "--all", "-f", "json").stdout
+    assert [a["name"] for a in json.loads(text)] == [f"Co {i}" for i in range(5)]
+    from cstool.render import to_json
+
+    assert text == to_json(json.loads(text)) + "\n"
+    assert cli.ok("account", "list", "--gemstone", "diamond", "-f", "json").stdout == "[]\n"
+    csv_text = cli.ok("account", "list", "-f", "csv").stdout
+    assert csv_text.splitlines()[0].startswith("id,name") and len(csv_text.splitlines()) == 6
