@@ -52,7 +52,7 @@ test: $(DEVSTAMP) postgres browser  ## run the whole suite (SQLite, PostgreSQL a
 test-stress: $(DEVSTAMP) postgres browser  ## the suite with the heavier fault rounds
 	CSTOOL_STRESS=1 $(BIN)/python -m pytest
 
-bench: $(DEVSTAMP)  ## speed and memory against their goals, as a table of ratios
+bench: $(DEVSTAMP)  ## speed and memory against their goals, as a table of ratios (BENCH_ARGS=--million: memory at 1M accounts)
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 

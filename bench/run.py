@@ -158,9 +158,40 @@ def build_renewals_store(path: Path, accounts: int) -> None:
     conn.close()
 
 
+MEMORY_GOAL_MB = 500
+
+
+def memory_at_scale(results: list, n: int) -> None:
+    """Peak memory (RSS of the child process, from wait4) of the commands SPEC 10 names, at n accounts: the
+    import that builds the store, then `report health`, `health snapshot`, `account list --all -f json` and
+    `dashboard` on it.  One run each (the figure is a peak, not a median)."""
+    csv_path = OUT / f"accounts-{n}.csv"
+    if not csv_path.exists():
+        write_accounts_csv(csv_path, n)
+    db = OUT / f"accounts-{n}.db"
+
+    def fresh():
+        for p in OUT.glob(f"accounts-{n}.db*"):
+            p.unlink()
+
+    commands = [(["import", "accounts", str(csv_path)], fresh, "import accounts"),
+                (["report", "health", "-f", "json"], None, "report health -f json"),
+                (["health", "snapshot"], None, "health snapshot"),
+                (["account", "list", "--all", "-f", "json"], None, "account list --all -f json"),
+                (["dashboard", "-o", str(OUT / f"dashboard-{n}.html")], None, "dashboard")]
+    for args, before, label in commands:
+        seconds, peak = timed([CSTOOL, "--db", str(db), *args], runs=1, before=before)
+        results.append((f"peak memory at {n:,} accounts: {label}", seconds, float("nan"), float("nan"), None, None,
+                        peak, f"peak {peak:.0f} MB ({'ok' if peak <= MEMORY_GOAL_MB else 'OVER'}: goal <= "
+                              f"{MEMORY_GOAL_MB} MB)"))
+        print(f"  measured: {label} at {n:,}: {seconds:.1f}s, {peak:.0f} MB", file=sys.stderr)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true", help="10,000 rows instead of 100,000, fewer runs")
+    parser.add_argument("--million", action="store_true",
+                        help="also measure peak memory at 1,000,000 accounts (goal <= 500 MB; about 15 minutes)")
     args = parser.parse_args()
     big = 10_000 if args.quick else 100_000
     runs = 3 if args.quick else 7
@@ -286,6 +317,9 @@ def main() -> None:
     recalc = timed([CSTOOL, "--db", str(recalc_db), "gemstone", "recalc"], runs=imp_runs, before=drifted)
     results.append((f"gemstone recalc ({big:,} accounts, half drifted) / import time", recalc[0], ours[0],
                     recalc[0] / ours[0], 1.0, None, recalc[1], ""))
+
+    if args.million:
+        memory_at_scale(results, 1_000_000)
 
     print()
     print(f"{'goal':<70} {'cstool s':>9} {'base s':>9} {'ratio':>7} {'goal':>6} {'stretch':>7} {'peak MB':>8}  meets")

@@ -319,7 +319,7 @@ def _health(data: dict, charts: dict) -> str:
     parts.append(table(["account", "CSM", "colour", "score", "change", "weakest measures"], rows, numeric_from=3,
                        numeric_to=5,
                        caption=f"The {len(rows)} riskiest accounts", label="health-riskiest"))
-    parts.append(more(len(rows), len(health["rows"]), "cstool report health"))
+    parts.append(more(len(rows), health.get("count", len(health["rows"])), "cstool report health"))
     return "".join(parts)
 
 

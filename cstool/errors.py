@@ -26,6 +26,20 @@ EXIT_CODE_HELP = (
 )
 
 
+ECHO_LIMIT = 80  # characters of a value a message repeats back (SPEC 10, bounded work)
+
+
+def clip(text: object, limit: int = ECHO_LIMIT) -> str:
+    """Text as a message may repeat it: at most `limit` characters, "..." marking a cut."""
+    text = str(text)
+    return text if len(text) <= limit else text[:limit - 3] + "..."
+
+
+def echo(value: object) -> str:
+    """A value a message repeats back: quoted when it is text, cut to 80 characters (one helper for all)."""
+    return repr(clip(value)) if isinstance(value, str) else clip(value)
+
+
 class CstoolError(Exception):
     """Base of every error the CLI turns into a message and an exit code."""
 
@@ -42,8 +56,9 @@ class InvalidValue(CstoolError):
 
     exit_code = ExitCode.REFUSED
 
-    def __init__(self, field: str, value: object, accepted: str) -> None:
-        shown = repr(value) if isinstance(value, str) else str(value)
+    def __init__(self, field: str, value: object, accepted: str, *, whole: bool = False) -> None:
+        # `whole`: a path the user gave is shown in full (the file system bounds it); any other value is cut
+        shown = repr(value) if whole and isinstance(value, str) else echo(value)
         super().__init__(f"{field}: {shown} is not accepted; {accepted}.")
         self.field = field
         self.value = value

@@ -8,6 +8,7 @@ never with NO_COLOR (Rich honours both).
 from __future__ import annotations
 
 import csv
+import itertools
 import json
 import sys
 from datetime import date, datetime
@@ -119,18 +120,32 @@ def rows(
     headers: dict[str, str] | None = None,
     empty: str = "Nothing to show.",
 ) -> None:
-    """A list of records: a JSON list, a CSV with a header, or a Rich table of `columns`."""
+    """A list of records: a JSON list, a CSV with a header, or a Rich table of `columns`.
+
+    `data` may be any iterable: JSON and CSV are written a record at a time (a report of a million rows streams
+    from its query), with the same bytes as writing the whole list at once."""
     fmt = Format(fmt)
     if fmt is Format.json:
-        sys.stdout.write(to_json(list(data)) + "\n")
+        out, first = sys.stdout, True
+        out.write("[")
+        for item in data:
+            text = json.dumps(item, default=_default, ensure_ascii=False, indent=2)
+            out.write(("\n" if first else ",\n") + "\n".join("  " + line for line in text.split("\n")))
+            first = False
+        out.write("]\n" if first else "\n]\n")
         return
     if fmt is Format.csv:
-        fieldnames = list(columns) if columns and not data else list(data[0].keys()) if data else []
+        items = iter(data)
+        head = next(items, None)
+        fieldnames = list(columns) if columns and head is None else list(head.keys()) if head is not None else []
         writer = csv.DictWriter(sys.stdout, fieldnames=fieldnames, extrasaction="ignore", lineterminator="\n")
         writer.writeheader()
-        for row in data:
-            writer.writerow({k: _csv_cell(row.get(k)) for k in fieldnames})
+        if head is not None:
+            for row in itertools.chain([head], items):
+                writer.writerow({k: _csv_cell(row.get(k)) for k in fieldnames})
         return
+    if not isinstance(data, (list, tuple)):
+        data = list(data)
     if not data:
         note(empty)
         return

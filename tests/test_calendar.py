@@ -125,7 +125,8 @@ def test_a_google_export(cli, tmp_path):
     # a team event with an unknown domain.
     assert r | {"unmatched_domains": None} == {
         "events": 5, "occurrences": 11, "logged": 8, "already_there": 0, "not_matched": 1, "future_skipped": 1,
-        "cancelled": 1, "declined": 1, "dry_run": False, "unmatched_domains": None}
+        "cancelled": 1, "declined": 1, "dry_run": False, "unmatched_domains": None,
+        "events_over_occurrence_cap": 0, "occurrences_skipped": 0}
     assert r["unmatched_domains"] == [{"domain": "unknown.io", "events": 1}]
     meetings = [(a["date"], a["subject"]) for a in reversed(cli.json("activity", "list", "Acme", "--type", "meeting"))]
     assert meetings == [

@@ -77,7 +77,8 @@ def test_a_mailbox(cli, tmp_path):
     # Acme: 1, 2, 4, 5 (in copy), 8 = 5; Globex: 5 = 1. Not matched: 3 (team), 6, 7... 6 is two messages.
     assert r.json() | {"unmatched_domains": None} == {
         "files": 1, "messages": 9, "logged": 6, "already_there": 0, "not_matched": 3, "no_date": 1,
-        "future_skipped": 0, "unreadable": 0, "dry_run": False, "unmatched_domains": None}
+        "future_skipped": 0, "unreadable": 0, "dry_run": False, "unmatched_domains": None,
+            "addresses_skipped": 0, "messages_over_address_cap": 0}
     assert r.json()["unmatched_domains"] == [{"domain": "unknown.io", "messages": 2}]
     assert "unknown.io (2)" in r.stderr
     acme = cli.json("activity", "list", "Acme")

@@ -125,11 +125,12 @@ def list_(
     fmt: FormatOpt = Format.table,
 ) -> None:
     """List accounts, best gemstone first."""
-    from cstool.queries.accounts import list_accounts
+    from cstool.queries.accounts import iter_accounts
 
-    with querying(ctx) as session:
-        data = list_accounts(session, include_archived=all_, gemstone=gemstone, csm=csm, segment=segment, limit=limit)
-    render.rows(data, fmt, columns=LIST_COLUMNS, title="Accounts", empty="No accounts.")
+    with querying(ctx) as session:  # rows stream from the query to the output (json, csv)
+        data = iter_accounts(session, include_archived=all_, gemstone=gemstone, csm=csm, segment=segment, limit=limit)
+        render.rows(data if fmt is not Format.table else list(data), fmt, columns=LIST_COLUMNS, title="Accounts",
+                    empty="No accounts.")
 
 
 @app.command("show")

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from cstool import render
-from cstool.cli.common import FormatOpt, notes, querying, writing
+from cstool.cli.common import FormatOpt, notes, open_store, querying, writing
 from cstool.render import Format
 
 app = typer.Typer(no_args_is_help=True)
@@ -104,17 +104,19 @@ def import_mail(
     or an address on the account's domains; never the team's own), once per Message-ID."""
     from cstool.cli.common import progress_bar
     from cstool.render import note
+    from cstool.domain.mail import MAX_ADDRESSES
     from cstool.services.mail import import_mail as service
 
-    with progress_bar("import mail") as progress, writing(ctx) as (session, actor):
-        summary = service(session, paths=paths, dry_run=dry_run, actor=actor, progress=progress)
-        if dry_run:
-            session.rollback()
+    with progress_bar("import mail") as progress, open_store(ctx) as store:
+        summary = service(store, paths=paths, dry_run=dry_run, progress=progress)
     verb = "would log" if dry_run else "logged"
     note(f"{summary.messages} message(s) in {summary.files} file(s): {verb} {summary.logged} email activit"
          f"{'y' if summary.logged == 1 else 'ies'}; {summary.already} already there; {summary.not_matched} not "
          f"matched to an account; {summary.no_date} without a date; {summary.future} dated in the future"
          + (f"; {summary.unreadable} unreadable" if summary.unreadable else "") + ".")
+    if summary.capped_messages:
+        note(f"{summary.capped_messages} message(s) had more than {MAX_ADDRESSES:,} addresses: the first "
+             f"{MAX_ADDRESSES:,} of each were matched, {summary.addresses_skipped:,} more were not read.")
     if summary.unmatched_domains:
         note("domains that matched nothing most often (add them with `account update NAME --domain ...`): "
              + ", ".join(f"{d} ({n})" for d, n in summary.unmatched_domains.most_common(5)))
@@ -134,17 +136,20 @@ def import_calendar(
     are skipped. Meetings set first-engaged as `activity log` does."""
     from cstool.cli.common import progress_bar
     from cstool.render import note
+    from cstool.domain.mail import MAX_OCCURRENCES
     from cstool.services.calendar import import_calendar as service
 
-    with progress_bar("import calendar") as progress, writing(ctx) as (session, actor):
-        summary = service(session, path=path, dry_run=dry_run, actor=actor, progress=progress)
-        if dry_run:
-            session.rollback()
+    with progress_bar("import calendar") as progress, open_store(ctx) as store:
+        summary = service(store, path=path, dry_run=dry_run, progress=progress)
     verb = "would log" if dry_run else "logged"
     note(f"{summary.events} event(s), {summary.occurrences} occurrence(s) up to today: {verb} {summary.logged} "
          f"meeting(s); {summary.already} already there; {summary.not_matched} not matched to an account; "
          f"{summary.cancelled} cancelled; {summary.declined} declined by the customer; {summary.future} future "
          "event(s) skipped.")
+    if summary.capped_events:
+        note(f"{summary.capped_events} event(s) repeat more than {MAX_OCCURRENCES:,} times up to today: the first "
+             f"{MAX_OCCURRENCES:,} occurrences of each were read, {summary.occurrences_skipped:,} later ones were not"
+             " (counted up to as many again).")
     if summary.unmatched_domains:
         note("domains that matched nothing most often (add them with `account update NAME --domain ...`): "
              + ", ".join(f"{d} ({n})" for d, n in summary.unmatched_domains.most_common(5)))

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from cstool import render
-from cstool.cli.common import FormatOpt, progress_bar, writing
+from cstool.cli.common import FormatOpt, open_store, progress_bar
 from cstool.render import Format, note
 
 KINDS_HELP = ("accounts, contacts, opportunities, onboardings, usage, activities, tasks, ebrs, pses, time-entries, povs, objectives "
@@ -31,6 +31,10 @@ def import_(
 ) -> None:
     """Import records from CSV: every row is checked first; all rows are imported or none (bad rows by line).
 
+    The file is read and checked without the write lock; the rows are then written in ONE transaction (all or
+    nothing), which holds the lock only while it writes: a teammate's command waiting longer than
+    CSTOOL_BUSY_TIMEOUT is told that this import holds it. --all restores in one transaction too.
+
     Migrating from a CRM: accounts, then contacts, opportunities, onboardings, usage, activities, tasks,
     ebrs, pses, time-entries, povs, objectives. An imported onboarding fills the account's untouched placeholder."""
     from cstool.errors import ExitCode, InvalidValue
@@ -44,11 +48,9 @@ def import_(
                            "accounts.csv`) or --all DIR")
     from cstool.services.importing.registry import import_file
 
-    with progress_bar(f"import {kind}") as progress, writing(ctx) as (session, actor):
-        result = import_file(session, kind=kind, path=path, date_order=date_order, dry_run=dry_run, update=update,
-                             actor=actor, no_onboarding=no_onboarding, progress=progress)
-        if result.error_count or dry_run:
-            session.rollback()
+    with progress_bar(f"import {kind}") as progress, open_store(ctx) as store:
+        result = import_file(store, kind=kind, path=path, date_order=date_order, dry_run=dry_run, update=update,
+                             no_onboarding=no_onboarding, progress=progress)
     if result.ignored_headers:
         note("ignored columns: " + ", ".join(result.ignored_headers))
     if result.error_count:
@@ -79,10 +81,8 @@ def _import_all(ctx: typer.Context, folder: str, fmt: Format) -> None:
     from cstool.services.importing.tables import import_all
 
     result = ImportResult(kind="all", mode="table")
-    with progress_bar("import --all") as progress, writing(ctx) as (session, _actor):
-        counts = import_all(session, folder=folder, result=result, progress=progress)
-        if result.error_count:
-            session.rollback()
+    with progress_bar("import --all") as progress, open_store(ctx) as store:
+        counts = import_all(store, folder=folder, result=result, progress=progress)
     if result.error_count:
         for line, reason in result.errors:
             note(f"line {line}: {reason}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, timezone, tzinfo
 
 
@@ -55,3 +56,61 @@ def local_day(moment: datetime, zone: tzinfo) -> date:
         return moment.astimezone(zone).date()
     except (OverflowError, ValueError):
         return date.max if moment.year > 1 else date.min
+
+
+# --- bounded work (SPEC 10) ---------------------------------------------------------------------------------
+
+MAX_ADDRESSES = 1_000  # addresses read from one message (From, To and Cc together); the rest are counted
+MAX_OCCURRENCES = 5_000  # occurrences one calendar event expands to; later ones are counted, not imported
+
+# One address of a header list: quoted strings, <angle addresses> and (comments) may hold commas.
+_ADDRESS_PART = re.compile(r'"(?:[^"\\]|\\.)*"?|<[^>]*>?|\([^)]*\)?|[^,"<(]+')
+
+
+def split_addresses(text: str, limit: int) -> tuple[list[str], int]:
+    """The first `limit` comma-separated entries of an address header, and how many more there are.
+
+    A scan of the raw header, so a header of 100,000 addresses costs one pass and no parsing of the rest."""
+    entries: list[str] = []
+    more = 0
+    current: list[str] = []
+    position = 0
+    size = len(text)
+    while position < size:
+        if text[position] == ",":
+            if current:
+                if len(entries) < limit:
+                    entries.append("".join(current).strip())
+                else:
+                    more += 1
+                current = []
+            position += 1
+            continue
+        found = _ADDRESS_PART.match(text, position)
+        if found is None:  # never happens: the pattern takes any one character but a comma
+            position += 1
+            continue
+        if len(entries) < limit:
+            current.append(found.group())
+        else:
+            current = ["-"]  # past the cap: only count the entries
+        position = found.end()
+    if current and "".join(current).strip():
+        if len(entries) < limit:
+            entries.append("".join(current).strip())
+        else:
+            more += 1
+    return [e for e in entries if e], more
+
+
+def recurrence_problem(rule: dict) -> str | None:
+    """Why a recurrence rule cannot be expanded (an INTERVAL of 0 repeats forever), or None.
+    `rule` maps RRULE parts (upper case) to their value lists, as iCalendar readers give them."""
+    for raw in rule.get("INTERVAL", []) or []:
+        try:
+            interval = int(raw)
+        except (TypeError, ValueError):
+            return f"INTERVAL={raw} is not a whole number"
+        if interval < 1:
+            return f"INTERVAL={interval} never moves on (it must be 1 or more)"
+    return None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Iterator
+
 from decimal import Decimal
 
 from sqlalchemy import func, select
@@ -21,8 +23,13 @@ def gemstone_of(row) -> g.Gemstone:
     return g.compute(row.users, row.plan, iacv)
 
 
-def list_accounts(conn, *, include_archived: bool = False, gemstone: str | None = None, csm: str | None = None,
-                  segment: str | None = None, limit: int | None = None) -> list[dict]:
+def list_accounts(conn, **filters) -> list[dict]:
+    return list(iter_accounts(conn, **filters))
+
+
+def iter_accounts(conn, *, include_archived: bool = False, gemstone: str | None = None, csm: str | None = None,
+                  segment: str | None = None, limit: int | None = None) -> Iterator[dict]:
+    """The accounts' records, streamed from the query (a million accounts never sit in memory at once)."""
     query = select(t.account)
     if not include_archived:
         query = query.where(A.archived_at.is_(None))
@@ -38,7 +45,8 @@ def list_accounts(conn, *, include_archived: bool = False, gemstone: str | None 
     query = query.order_by(A.gemstone_rank, A.name_key)
     if limit:
         query = query.limit(limit)
-    return [account_record(a) for a in conn.execute(query)]
+    for a in conn.execute(query.execution_options(yield_per=2000)):
+        yield account_record(a)
 
 
 def show_account(conn, *, ref: str) -> dict:

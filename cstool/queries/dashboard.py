@@ -23,6 +23,9 @@ from cstool.queries.reports import onboarding_report, ttv_report
 HEALTH_ORDER = ("red", "yellow", "green", None)
 
 
+HEALTH_ROWS = 50  # riskiest accounts handed to the page (it shows fewer)
+
+
 def dashboard_figures(conn, *, quarter: FiscalQuarter, quarters: int, today: date | None = None) -> dict:
     """The page's data: the TTV trend (``report ttv --quarters N``), open onboardings (``report onboarding``),
     EBR coverage for the chosen quarter's fiscal year (``report ebr --fy``), PSEs (``report pse``), health
@@ -35,7 +38,7 @@ def dashboard_figures(conn, *, quarter: FiscalQuarter, quarters: int, today: dat
     onboarding = onboarding_report(conn, today=today)
     overdue = Counter(r["status"] for r in onboarding["rows"] if r["overdue"])
     health = health_report(conn, as_of=today)
-    colours = Counter(r["colour"] for r in health)
+    colours = Counter(colour for colour in health.colours())
     return {
         "generated_date": today.isoformat(),
         "quarter": quarter.label,
@@ -44,7 +47,9 @@ def dashboard_figures(conn, *, quarter: FiscalQuarter, quarters: int, today: dat
         "onboarding": {**onboarding, "overdue_counts": {s: overdue.get(s, 0) for s in onboarding["counts"]}},
         "ebr": ebr_report(conn, fy=quarter.year),
         "pse": pse_report(conn),
-        "health": {"rows": health, "colours": {c: colours.get(c, 0) for c in HEALTH_ORDER if c or colours.get(c)}},
+        # the riskiest rows the page shows, and how many there are (the page never holds a million rows)
+        "health": {"rows": health[:HEALTH_ROWS], "count": len(health),
+                   "colours": {c: colours.get(c, 0) for c in HEALTH_ORDER if c or colours.get(c)}},
         "pov": [pov_report(conn, quarter=q) for q in chosen],
         "pov_running": list_povs(conn, status="in-progress"),
         "renewals": renewal_figures(conn, quarter=quarter, quarters=quarters, today=today),

@@ -15,6 +15,7 @@ from cstool.services.lookup import account_names, account_row, as_id, only_open
 from cstool.services.records import iso
 from cstool.services.settings import get_setting
 from cstool.storage import tables as t
+from cstool.storage.many import among
 
 E = t.ebr.c
 
@@ -43,7 +44,7 @@ def records(conn, ebrs: list) -> list[dict]:
     if ebrs:
         eo = t.ebr_opportunity.c
         for ebr_id, opp_id in conn.execute(select(eo.ebr_id, eo.opportunity_id)
-                                           .where(eo.ebr_id.in_(list(links))).order_by(eo.opportunity_id)).all():
+                                           .where(among(eo.ebr_id, links)).order_by(eo.opportunity_id)).all():
             links[ebr_id].append(opp_id)
     return [ebr_record(e, names[e.account_id], start_month, links[e.id]) for e in ebrs]
 
@@ -105,7 +106,7 @@ def ebr_report(conn, *, fy: int) -> dict:
     accounts = {a.id: a for a in conn.execute(
         select(A.id, A.name, A.name_key, A.ebr_cadence).where(
             A.archived_at.is_(None),
-            A.ebr_cadence.in_(["quarterly", "semiannual", "annual"]) | A.id.in_({r[0] for r in rows} | set(undated_open)))
+            A.ebr_cadence.in_(["quarterly", "semiannual", "annual"]) | among(A.id, {r[0] for r in rows} | set(undated_open)))
     )}
     per: dict[int, Counter] = {aid: Counter() for aid in accounts}
     covered: dict[int, set[str]] = {aid: set() for aid in accounts}

@@ -7,7 +7,9 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from datetime import date
+from typing import Iterator
 
 from sqlalchemy import func, select
 
@@ -22,6 +24,7 @@ from cstool.services.lookup import account_row
 from cstool.services.records import iso
 from cstool.services.settings import all_settings
 from cstool.storage import tables as t
+from cstool.storage.many import among
 
 A, O = t.account.c, t.onboarding.c
 
@@ -34,7 +37,7 @@ def _latest_per_account(conn, columns, account_col, order_cols, where):
 
 
 def _inputs(conn, ids: list[int] | None, as_of: date, settings: dict) -> dict:
-    only = (lambda col: col.in_(ids)) if ids is not None else (lambda col: True)
+    only = (lambda col: among(col, ids)) if ids is not None else (lambda col: True)
     u = t.license_usage.c
     usage = _latest_per_account(conn, [u.licenses, u.active], O.account_id, [u.on_date, u.id],
                                 [u.onboarding_id == O.id, u.on_date <= as_of, only(O.account_id)])
@@ -78,19 +81,39 @@ def _inputs(conn, ids: list[int] | None, as_of: date, settings: dict) -> dict:
             "quarters": quarters, "open": open_ob, "pses": pses}
 
 
+CARD_BATCH = 20_000  # accounts scored at a time: memory stays flat whatever the store's size
+
+
 def cards(conn, *, account_ids: list[int] | None = None, as_of: date | None = None) -> list[dict]:
     """Every active account's scorecard (or those given), as of a day."""
+    return list(iter_cards(conn, account_ids=account_ids, as_of=as_of))
+
+
+def iter_cards(conn, *, account_ids: list[int] | None = None, as_of: date | None = None) -> Iterator[dict]:
+    """The scorecards in name order, computed CARD_BATCH accounts at a time (each batch's inputs in one statement
+    per measure), so a million accounts never sit in memory at once."""
     as_of = as_of or clock_today()
     settings = all_settings(conn)
-    weights = {m: settings[rules.WEIGHT_SETTINGS[m]] for m in rules.MEASURES}
-    goals = {m: settings[ttv.GOAL_SETTINGS[m]] for m in ttv.METRICS}
-    query = select(A.id, A.name, A.csm, A.health, A.csm_sentiment, A.ebr_cadence, A.created_at).where(
+    query = select(A.id, A.name, A.name_key, A.csm, A.health, A.csm_sentiment, A.ebr_cadence, A.created_at).where(
         A.archived_at.is_(None))
     if account_ids is not None:
-        query = query.where(A.id.in_(account_ids))
-    accounts = conn.execute(query.order_by(A.name_key)).all()
-    data = _inputs(conn, account_ids, as_of, settings)
-    out = []
+        accounts = conn.execute(query.where(among(A.id, account_ids)).order_by(A.name_key)).all()
+        yield from _cards(conn, accounts, as_of, settings)
+        return
+    last = None
+    while True:
+        page = query.where(A.name_key > last) if last is not None else query
+        accounts = conn.execute(page.order_by(A.name_key).limit(CARD_BATCH)).all()
+        if not accounts:
+            return
+        yield from _cards(conn, accounts, as_of, settings)
+        last = accounts[-1].name_key
+
+
+def _cards(conn, accounts, as_of: date, settings: dict) -> Iterator[dict]:
+    weights = {m: settings[rules.WEIGHT_SETTINGS[m]] for m in rules.MEASURES}
+    goals = {m: settings[ttv.GOAL_SETTINGS[m]] for m in ttv.METRICS}
+    data = _inputs(conn, [a.id for a in accounts], as_of, settings)
     for acc in accounts:
         ob = data["onboardings"].get(acc.id)
         purchase = (ob.purchase_date if ob is not None else None) or data["won"].get(acc.id)
@@ -115,15 +138,14 @@ def cards(conn, *, account_ids: list[int] | None = None, as_of: date | None = No
             rules.pse(open_count=p["open"], over_budget=p["over"], stale=p["stale"], both=p["both"]),
         ]
         value = rules.score(measures, weights)
-        out.append({
+        yield {
             "account_id": acc.id, "account": acc.name, "csm": acc.csm, "score": value,
             "reason": rules.evidence_problem(measures, weights), "colour": rules.colour(value),
             "recorded_health": acc.health,
             "measures": [{"measure": m.measure, "colour": m.colour, "weight": weights[m.measure], "reason": m.reason}
                          for m in measures],
             "worst_measures": rules.worst(measures), "as_of": iso(as_of),
-        })
-    return out
+        }
 
 
 def account_health(conn, *, ref: str, history: bool = False) -> dict:
@@ -143,22 +165,47 @@ def previous_scores(conn, *, before: date) -> dict[int, int | None]:
     return {aid: r.score for aid, r in latest.items()}
 
 
-def health_report(conn, *, csm: str | None = None, colour: str | None = None, as_of: date | None = None) -> list[dict]:
+REPORT_KEYS = ("account", "csm", "score", "reason", "colour", "recorded_health", "previous_score", "change", "worst_measures")
+
+
+class ReportRows(Sequence):
+    """The health report's rows, held as compact tuples and given out as dicts one at a time (a million rows
+    take a few hundred bytes each, not a few kilobytes)."""
+
+    def __init__(self, rows: list[tuple]) -> None:
+        self._rows = rows
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [dict(zip(REPORT_KEYS, r)) for r in self._rows[index]]
+        return dict(zip(REPORT_KEYS, self._rows[index]))
+
+    def __iter__(self) -> Iterator[dict]:
+        for r in self._rows:
+            yield dict(zip(REPORT_KEYS, r))
+
+    def colours(self) -> Iterator[str | None]:
+        return (r[4] for r in self._rows)
+
+
+def health_report(conn, *, csm: str | None = None, colour: str | None = None, as_of: date | None = None) -> ReportRows:
     """Accounts from the riskiest: score, colour, the worst measures, and the change since the last snapshot."""
     as_of = as_of or clock_today()
     previous = previous_scores(conn, before=as_of)
+    worst_seen: dict[tuple, list] = {}  # the few distinct worst-measure lists, shared by every row
     rows = []
-    for card in cards(conn, as_of=as_of):
+    for card in iter_cards(conn, as_of=as_of):
         if csm and (card["csm"] or "").casefold() != csm.strip().casefold():
             continue
         if colour and card["colour"] != colour:
             continue
         before = previous.get(card["account_id"])
-        rows.append({"account": card["account"], "csm": card["csm"], "score": card["score"], "reason": card["reason"],
-                     "colour": card["colour"],
-                     "recorded_health": card["recorded_health"], "previous_score": before,
-                     "change": card["score"] - before if card["score"] is not None and before is not None else None,
-                     "worst_measures": card["worst_measures"]})
-    rows.sort(key=lambda r: (r["score"] is None, r["score"] if r["score"] is not None else 0, r["account"].casefold()))
-    return rows
-
+        worst = worst_seen.setdefault(tuple(card["worst_measures"]), card["worst_measures"])
+        score = card["score"]
+        rows.append((card["account"], card["csm"], score, card["reason"], card["colour"], card["recorded_health"], before,
+                     score - before if score is not None and before is not None else None, worst))
+    rows.sort(key=lambda r: (r[2] is None, r[2] if r[2] is not None else 0, r[0].casefold()))
+    return ReportRows(rows)

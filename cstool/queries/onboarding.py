@@ -9,6 +9,7 @@ from cstool.errors import Conflict, NotFound
 from cstool.services.lookup import account_names, account_row, as_id
 from cstool.services.records import iso, onboarding_record, task_record
 from cstool.storage import tables as t
+from cstool.storage.many import among
 
 O = t.onboarding.c
 OPEN = ("not-started", "scheduled", "in-progress", "on-hold")
@@ -41,7 +42,7 @@ def _opportunity_names(conn, ids: set[int]) -> dict[int, str]:
     if not ids:
         return {}
     o = t.opportunity.c
-    return dict(conn.execute(select(o.id, o.name).where(o.id.in_(ids))).all())
+    return dict(conn.execute(select(o.id, o.name).where(among(o.id, ids))).all())
 
 
 def list_onboardings(conn, *, account: str | None = None, status: str | None = None,

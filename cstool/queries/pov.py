@@ -15,6 +15,7 @@ from cstool.domain.ttv import median
 from cstool.services.lookup import account_names, account_row, by_id_name_or_account, name_like, same_name
 from cstool.services.records import iso
 from cstool.storage import tables as t
+from cstool.storage.many import among
 
 P = t.pov.c
 
@@ -23,7 +24,7 @@ def pov_records(conn, items: list) -> list[dict]:
     """SPEC-shaped records of POV rows (or ORM objects: the write commands print theirs with this)."""
     names = account_names(conn, {p.account_id for p in items})
     o = t.opportunity.c
-    opps = dict(conn.execute(select(o.id, o.name).where(o.id.in_({p.opportunity_id for p in items}))).all()) \
+    opps = dict(conn.execute(select(o.id, o.name).where(among(o.id, {p.opportunity_id for p in items}))).all()) \
         if items else {}
     return [{
         "id": p.id, "account": names[p.account_id], "account_id": p.account_id,

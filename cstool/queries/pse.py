@@ -10,6 +10,7 @@ from cstool.domain import pse as rules
 from cstool.services.lookup import account_names, account_row, by_id_name_or_account
 from cstool.services.records import iso
 from cstool.storage import tables as t
+from cstool.storage.many import among
 
 P = t.pse.c
 
@@ -18,7 +19,7 @@ def consumed(conn, ids: list[int]) -> dict[int, int]:
     if not ids:
         return {}
     e = t.pse_time_entry.c
-    return dict(conn.execute(select(e.pse_id, func.sum(e.centihours)).where(e.pse_id.in_(ids))
+    return dict(conn.execute(select(e.pse_id, func.sum(e.centihours)).where(among(e.pse_id, ids))
                              .group_by(e.pse_id)).all())
 
 
@@ -28,12 +29,12 @@ def pse_records(conn, items: list) -> list[dict]:
     used = consumed(conn, ids)
     names = account_names(conn, {p.account_id for p in items})
     o = t.opportunity.c
-    opps = dict(conn.execute(select(o.id, o.name).where(o.id.in_({p.opportunity_id for p in items}))).all()) \
+    opps = dict(conn.execute(select(o.id, o.name).where(among(o.id, {p.opportunity_id for p in items}))).all()) \
         if items else {}
     contacts: dict[int, list[int]] = {i: [] for i in ids}
     if ids:
         pc = t.pse_contact.c
-        for pid, cid in conn.execute(select(pc.pse_id, pc.contact_id).where(pc.pse_id.in_(ids))
+        for pid, cid in conn.execute(select(pc.pse_id, pc.contact_id).where(among(pc.pse_id, ids))
                                      .order_by(pc.contact_id)):
             contacts[pid].append(cid)
     out = []

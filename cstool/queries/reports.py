@@ -21,6 +21,7 @@ from cstool.services.records import iso
 from cstool.services.settings import all_settings
 from cstool.storage import tables as t
 from cstool.storage.bulk import days_between
+from cstool.storage.many import among
 
 Account, Onboarding, Activity, Task = t.account.c, t.onboarding.c, t.activity.c, t.task.c
 
@@ -209,7 +210,7 @@ def onboarding_report(session, *, today: date | None = None) -> dict:
     if ids:
         first_due = (
             select(Task.onboarding_id, func.min(Task.due_date).label("due"))
-            .where(Task.onboarding_id.in_(ids), Task.status == "open")
+            .where(among(Task.onboarding_id, ids), Task.status == "open")
             .group_by(Task.onboarding_id)
             .subquery()
         )

@@ -24,6 +24,7 @@ from cstool.domain.onboarding import ENGAGEMENT_LOOKBACK_DAYS, check_dates, play
 from cstool.domain.text import name_key
 from cstool.errors import Conflict
 from cstool.services.settings import get_setting
+from cstool.storage.many import among
 from cstool.storage.models import (
     Account, Activity, Contact, Ebr, History, LicenseUsage, Objective, Onboarding, Opportunity, Pov, Pse, PseTimeEntry,
     Task,
@@ -492,7 +493,7 @@ def _health(session: Session, *, today: date, actor: str) -> int:
     mismatched = [c["account_id"] for c in cards(session, as_of=today)
                   if c["recorded_health"] == "green" and c["colour"] == "red"]
     if mismatched:
-        session.execute(update(Account.__table__).where(Account.__table__.c.id.in_(mismatched)).values(health="yellow"))
+        session.execute(update(Account.__table__).where(among(Account.__table__.c.id, mismatched)).values(health="yellow"))
     week_ago = snapshot(session, as_of=today - timedelta(days=7), actor=actor)
     now_ = snapshot(session, as_of=today, actor=actor)
     return week_ago["accounts"] + now_["accounts"]

@@ -21,6 +21,7 @@ from cstool.services.lookup import as_id, find_account
 from cstool.services.records import iso
 from cstool.services.settings import get_setting
 from cstool.storage.models import Account, Ebr, EbrCreate, EbrOpportunity, Opportunity
+from cstool.storage.many import among
 
 
 def find_ebr(session: Session, ref: str, *, open_only: bool = True, action: str = "changed") -> Ebr:
@@ -169,7 +170,7 @@ def settle_links(session: Session, *, actor: str, opportunity_ids: list[int] | N
     With `auto`, each opportunity gets exactly its four latest. Returns what moved, said for people."""
     query = select(Opportunity).where(Opportunity.close_date.is_not(None))
     if opportunity_ids is not None:
-        query = query.where(Opportunity.id.in_(opportunity_ids))
+        query = query.where(among(Opportunity.id, list(opportunity_ids)))
     opps: list[Opportunity] = []
     if account_ids is None:
         opps = list(session.scalars(query.order_by(Opportunity.id)))

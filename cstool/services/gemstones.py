@@ -11,6 +11,7 @@ from cstool.clock import now
 from cstool.domain import gemstones as g
 from cstool.services.history import bulk_rows
 from cstool.storage.models import Account, History
+from cstool.storage.many import among
 
 
 def compute_for(account: Account) -> g.Gemstone:
@@ -89,7 +90,7 @@ def recalc_all(session: Session, *, actor: str, dry_run: bool, only_ids: list[in
     computed_rank = rank_sql()
     scope = [Account.gemstone_rank != computed_rank]
     if only_ids is not None:
-        scope.append(Account.id.in_(only_ids))
+        scope.append(among(Account.id, only_ids))
     elif where is not None:
         scope.append(where)
     else:

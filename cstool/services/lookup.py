@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from cstool.errors import Conflict, InvalidValue, NotFound
 from cstool.storage.tables import account as account_table
+from cstool.storage.many import among
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -109,7 +110,7 @@ def account_names(session: Session, ids: set[int]) -> dict[int, str]:
     if not ids:
         return {}
     a = account_table.c
-    return dict(session.execute(select(a.id, a.name).where(a.id.in_(ids))).all())
+    return dict(session.execute(select(a.id, a.name).where(among(a.id, ids))).all())
 
 
 def count(session: Session, model) -> int:

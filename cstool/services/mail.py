@@ -1,8 +1,11 @@
 """`activity import-mail`: .eml files, mbox files and Maildir folders become email activities (SPEC section 15).
 
-Everything is read first: a path that does not exist or cannot be read refuses the whole command with its
-name and the reason.  A message that cannot be parsed, or has no date, is counted and skipped.  Then the
-activities are written in one transaction: once per account and Message-ID, so importing again adds nothing.
+Everything is read first, in a read transaction that takes no write lock (`read_mail`): a path that does not
+exist or cannot be read refuses the whole command with its name and the reason; a message that cannot be
+parsed, or has no date, is counted and skipped; a message's addresses stop at ``MAX_ADDRESSES`` (the rest are
+counted).  Then `write_activities` writes what is new in batches of ``WRITE_BATCH``, each its own short
+transaction, so a teammate's one-record command waiting for the write lock gets in between.  Once per account
+and Message-ID: a run stopped between batches is finished by running it again, which adds nothing twice.
 """
 
 from __future__ import annotations
@@ -42,18 +45,21 @@ class Summary:
     no_date: int = 0
     future: int = 0
     unreadable: int = 0
+    addresses_skipped: int = 0  # past MAX_ADDRESSES in a message
+    capped_messages: int = 0
     unmatched_domains: Counter = field(default_factory=Counter)
     dry_run: bool = False
 
     def as_dict(self) -> dict:
         return {"files": self.files, "messages": self.messages, "logged": self.logged, "already_there": self.already,
                 "not_matched": self.not_matched, "no_date": self.no_date, "future_skipped": self.future,
-                "unreadable": self.unreadable, "dry_run": self.dry_run,
+                "unreadable": self.unreadable, "dry_run": self.dry_run, "addresses_skipped": self.addresses_skipped,
+                "messages_over_address_cap": self.capped_messages,
                 "unmatched_domains": [{"domain": d, "messages": n} for d, n in self.unmatched_domains.most_common(10)]}
 
 
 def _refuse(path: str, reason: str) -> InvalidValue:
-    return InvalidValue("path", path, reason)
+    return InvalidValue("path", path, reason, whole=True)
 
 
 def sources(paths: list[str]) -> list[tuple[str, str]]:
@@ -99,15 +105,25 @@ def messages(kind: str, path: str) -> Iterator[bytes]:
         raise _refuse(path, f"it cannot be read ({exc.strerror or exc}); nothing was imported") from None
 
 
-def _addresses(msg) -> list[str]:
-    out = []
-    for name in ("From", "To", "Cc"):
-        for value in msg.get_all(name, []) or []:
-            try:
-                out += [a.addr_spec for a in value.addresses]
-            except Exception:  # a header the strict parser gives up on: read it the lenient way
-                out += [addr for _, addr in email.utils.getaddresses([str(value)])]
-    return [a for a in out if a and "@" in a]
+ADDRESS_HEADERS = ("from", "to", "cc")
+
+
+def _addresses(msg) -> tuple[list[str], int]:
+    """The addresses of From, To and Cc (at most MAX_ADDRESSES of them) and how many more there were.
+
+    Read from the raw headers with one scan (`rules.split_addresses`), each entry parsed alone, so a message
+    with 100,000 recipients costs a moment and little memory."""
+    out: list[str] = []
+    more = 0
+    for name, raw in msg.raw_items():
+        if name.lower() not in ADDRESS_HEADERS:
+            continue
+        entries, extra = rules.split_addresses(str(raw), rules.MAX_ADDRESSES - len(out))
+        more += extra
+        for entry in entries:
+            found = [a for _, a in email.utils.getaddresses([" ".join(entry.split())])]
+            out += [a for a in found if a and "@" in a]
+    return out, more
 
 
 def _clean(text: str, limit: int) -> str:
@@ -141,8 +157,19 @@ def directory(session: Session) -> tuple[ZoneInfo, list[str], dict[str, tuple[in
     return zone, team, contacts, account_domains
 
 
-def import_mail(session: Session, *, paths: list[str], dry_run: bool, actor: str,
+def import_mail(store, *, paths: list[str], dry_run: bool,
                 progress: Callable[[int, int], None] | None = None) -> Summary:
+    """Read and match every message in a read transaction, then write the new activities in short batches."""
+    with store.read() as session:
+        wanted, summary = read_mail(session, paths=paths, dry_run=dry_run, progress=progress)
+    write_activities(store, wanted, summary, source="mail", kind="email")
+    return summary
+
+
+def read_mail(session: Session, *, paths: list[str], dry_run: bool,
+              progress: Callable[[int, int], None] | None = None) -> tuple[dict[tuple[int, str], dict], Summary]:
+    """Every message read and matched (a read transaction: no write lock): the activities wanted, by account and
+    Message-ID, and the summary so far."""
     found = sources(paths)
     summary = Summary(files=len(found), dry_run=dry_run)
     zone, team, contacts, account_domains = directory(session)
@@ -156,11 +183,14 @@ def import_mail(session: Session, *, paths: list[str], dry_run: bool, actor: str
                 msgid = _message_id(msg, raw)
                 header = msg.get("Date")
                 moment = header.datetime if header is not None and getattr(header, "datetime", None) else None
-                addresses = _addresses(msg)
+                addresses, more = _addresses(msg)
                 subject = _clean(str(msg.get("Subject", "") or ""), 500) or "(no subject)"
             except Exception:  # noqa: BLE001 -- a message no parser makes sense of: counted, not fatal
                 summary.unreadable += 1
                 continue
+            if more:
+                summary.addresses_skipped += more
+                summary.capped_messages += 1
             if moment is None:
                 summary.no_date += 1
                 continue
@@ -179,16 +209,14 @@ def import_mail(session: Session, *, paths: list[str], dry_run: bool, actor: str
                                                  "subject": subject, "contact_id": cid, "source_id": msgid})
         if progress:
             progress(n + 1, len(found))
-    write_activities(session, wanted, summary, actor=actor, source="mail", kind="email")
-    return summary
+    return wanted, summary
 
 
-def write_activities(session: Session, wanted: dict, summary, *, actor: str, source: str, kind: str) -> list[dict]:
-    """Insert the activities not there yet (by account and source id) set-based; returns the new ones."""
-    from cstool.services.importing.base import next_ids, sync_sequences
-    from cstool.services.onboarding import record_created_bulk
-    from cstool.storage.bulk import insert_rows
+WRITE_BATCH = 2_000  # activities per write transaction: a few tens of milliseconds under the write lock
 
+
+def _missing(session: Session, wanted: dict, *, source: str) -> list[dict]:
+    """The wanted activities not in the store yet (by account and source id), in the order they are written."""
     table = Activity.__table__
     ids = sorted({msgid for _, msgid in wanted})
     have = set()
@@ -196,11 +224,45 @@ def write_activities(session: Session, wanted: dict, summary, *, actor: str, sou
         have.update(session.execute(select(table.c.account_id, table.c.source_id).where(
             table.c.source == source, table.c.source_id.in_(ids[start:start + 900]))).all())
     new = [row for key, row in wanted.items() if key not in have]
-    summary.already = len(wanted) - len(new)
-    summary.logged = len(new)
-    if not new:
-        return new
     new.sort(key=lambda r: (r["on_date"], r["account_id"], r["source_id"]))
+    return new
+
+
+def write_activities(store, wanted: dict, summary, *, source: str, kind: str) -> list[dict]:
+    """Write the wanted activities that are not there yet, WRITE_BATCH at a time, each batch its own short write
+    transaction that also works out first engagement again for the batch's accounts (the rule `activity log`
+    applies; meetings count, emails do not).  A dry run only counts them, in a read transaction.  Returns the
+    new ones."""
+    from cstool.services.onboarding import refresh_first_engagement
+
+    if summary.dry_run:
+        with store.read() as session:
+            new = _missing(session, wanted, source=source)
+        summary.already, summary.logged = len(wanted) - len(new), len(new)
+        return new
+    written: list[dict] = []
+    keys = list(wanted)
+    for start in range(0, len(keys), WRITE_BATCH):
+        part = {k: wanted[k] for k in keys[start:start + WRITE_BATCH]}
+        with store.write() as session:  # re-checked under the lock: a concurrent run may have written some
+            new = _missing(session, part, source=source)
+            _insert_activities(session, new, actor=store.actor, source=source, kind=kind)
+            if new:
+                refresh_first_engagement(session, account_ids={r["account_id"] for r in new}, actor=store.actor)
+        summary.already += len(part) - len(new)
+        summary.logged += len(new)
+        written += new
+    return written
+
+
+def _insert_activities(session: Session, new: list[dict], *, actor: str, source: str, kind: str) -> None:
+    from cstool.services.importing.base import next_ids, sync_sequences
+    from cstool.services.onboarding import record_created_bulk
+    from cstool.storage.bulk import insert_rows
+
+    if not new:
+        return
+    table = Activity.__table__
     first = next_ids(session, table, len(new))
     stamp = now()
     columns = ["id", "account_id", "on_date", "type", "subject", "contact_id", "opportunity_id", "disposition",
@@ -211,9 +273,5 @@ def write_activities(session: Session, wanted: dict, summary, *, actor: str, sou
     sync_sequences(session, [table])
     record_created_bulk(session, table, entity="activity", after=first[0] - 1, actor=actor,
                         snapshot=f'{{"source": "{source}"}}')
-    from cstool.services.onboarding import refresh_first_engagement
-
-    refresh_first_engagement(session, account_ids={r["account_id"] for r in new}, actor=actor)  # meetings count
-    return new
 
 

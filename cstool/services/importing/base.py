@@ -6,12 +6,14 @@ rules that need the store or the other rows, and a ``write`` step.  ``run`` does
 kind alike:
 
 1. read the header, match it to the columns (case and spacing ignored), refuse a missing required one;
-2. parse and resolve every row in batches, collecting bad rows by line; nothing is written;
-3. with no bad row (and no ``--dry-run``), write the batches inside the caller's one transaction,
-   then call the kind's ``finish`` (links between rows of the file), which may still refuse rows.
+2. ``check``: parse and resolve every row in batches, collecting bad rows by line, in a READ transaction:
+   nothing is written and no write lock is held, however long the file takes to read;
+3. ``write``: with no bad row, in the caller's one write transaction, resolve each batch again (the store
+   may have moved on since step 2) and write it, then call the kind's ``finish`` (links between rows of the
+   file), which may still refuse rows.  Only this pass holds the write lock.
 
-Parsed rows are kept between the passes while the file is small enough (``KEEP_ROWS``), so most files
-are read once; a larger file is read again for the write pass and memory stays flat.
+A file's records are kept between the passes while it is small enough (``KEEP_ROWS``), so most files are
+read once; a larger file is read again for the write pass and memory stays flat.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from typing import TYPE_CHECKING
 from cstool.services.importing import cells
 from cstool.errors import CstoolError, InvalidValue, RuleViolation
 from cstool.services.history import bulk_rows
+from cstool.storage.hooks import hold_point
 from cstool.storage.tables import history as History
 
 BATCH = 5000
@@ -177,11 +180,11 @@ def open_csv(path: str) -> TextIO:
     try:
         stream = open(path, newline="", encoding="utf-8-sig", errors="strict")
     except FileNotFoundError:
-        raise InvalidValue("file", path, "no such file") from None
+        raise InvalidValue("file", path, "no such file", whole=True) from None
     except IsADirectoryError:
-        raise InvalidValue("file", path, "it is a directory; give a CSV file") from None
+        raise InvalidValue("file", path, "it is a directory; give a CSV file", whole=True) from None
     except PermissionError:
-        raise InvalidValue("file", path, "it cannot be read (permission denied)") from None
+        raise InvalidValue("file", path, "it cannot be read (permission denied)", whole=True) from None
     return stream
 
 
@@ -256,42 +259,61 @@ def _parse_rows(ctx: Context, mapping: dict[int, Column], width: int, batch) -> 
     return rows
 
 
-def run(session: Session, kind: Kind, path: str, ctx: Context, progress: Callable[[int, int], None] | None) -> None:
-    """The two passes of a CRM-style import of one kind (see the module doc)."""
+def check(kind: Kind, path: str, ctx: Context,
+          progress: Callable[[int, int], None] | None) -> list[list[tuple[int, list[str]]]] | None:
+    """The check pass (no write lock: `ctx.session` is a read transaction): every row parsed and resolved, bad
+    rows collected by line.  Returns the file's records when it is small enough to hold (else None: the write
+    pass reads it again)."""
     result = ctx.result
     header = read_header(path)
     mapping = kind.header_map(header, result)
+    ctx.state["mapping"], ctx.state["width"] = mapping, len(header)
     total = os.path.getsize(path) if os.path.isfile(path) else 0
-    kept: list[list[Row]] | None = []
+    kept: list[list[tuple[int, list[str]]]] | None = []
     for reader, batch in raw_batches(path, result, count_rows=True, count_bytes=progress is not None):
-        rows = kind.resolve(ctx, _parse_rows(ctx, mapping, len(header), batch))
+        kind.resolve(ctx, _parse_rows(ctx, mapping, len(header), batch))
         if kept is not None:
-            kept.append(rows)
+            kept.append(batch)
             if result.rows > KEEP_ROWS:
                 kept = None  # too big to hold: the write pass reads the file again
         if progress:
             progress(reader.bytes, total * 2)
+        hold_point("import-check")
     result.errors.sort()
-    if result.error_count:
-        return  # a dry run goes on: the write pass (rolled back by the caller) finds what only it can
+    return kept
+
+
+def write(kind: Kind, path: str, ctx: Context, kept: list[list[tuple[int, list[str]]]] | None,
+          progress: Callable[[int, int], None] | None) -> None:
+    """The write pass, under the write lock (`ctx.session` is the write transaction): each batch resolved again
+    (the store may have changed since the check pass: what is now refused is a bad row, and the caller rolls the
+    whole file back) and written, then the kind's `finish`.  Parsing repeats from the per-column cache."""
+    result = ctx.result
+    mapping, width = ctx.state["mapping"], ctx.state["width"]
+    parsed = ctx.state.get("parsed")
+    ctx.seen.clear()
+    ctx.state.clear()
+    ctx.state.update({"mapping": mapping, "width": width})
+    if parsed is not None:
+        ctx.state["parsed"] = parsed
     ctx.writing = True
-    if kept is not None:
-        for rows in kept:
+    total = os.path.getsize(path) if os.path.isfile(path) else 0
+    before = result.error_count
+    batches = ((None, batch) for batch in kept) if kept is not None else \
+        raw_batches(path, ImportResult(kind.name), count_rows=False, count_bytes=progress is not None)
+    for reader, batch in batches:
+        rows = kind.resolve(ctx, _parse_rows(ctx, mapping, width, batch))
+        if result.error_count == before:
             kind.write(ctx, rows)
-        if progress:
-            progress(total * 2, total * 2)
-    else:
-        ctx.seen.clear()
-        ctx.state.clear()
-        for reader, batch in raw_batches(path, ImportResult(kind.name), count_rows=False,
-                                         count_bytes=progress is not None):
-            kind.write(ctx, kind.resolve(ctx, _parse_rows(ctx, mapping, len(header), batch)))
-            if progress:
-                progress(total + reader.bytes, total * 2)
+        hold_point("import-write")
+        if progress and reader is not None:
+            progress(total + reader.bytes, total * 2)
     if os.environ.get("CSTOOL_FAULT") == "import-write":  # tests: a kill -9 here, every row written, not committed
         os.kill(os.getpid(), 9)
-    if kind.finish is not None:
+    if kind.finish is not None and result.error_count == before:
         kind.finish(ctx)
+    if progress:
+        progress(total * 2, total * 2)
     result.errors.sort()
 
 

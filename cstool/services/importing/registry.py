@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from typing import Callable
 
-from sqlmodel import Session
-
 from cstool.clock import now, today
 from cstool.domain import fields as f
 from cstool.errors import InvalidValue, RuleViolation
@@ -44,9 +42,15 @@ def accepted_names() -> list[str]:
     return names + [t.name for t in tables() if t.name not in {k.table for k in KINDS}]
 
 
-def import_file(session: Session, *, kind: str, path: str, date_order: str | None, dry_run: bool, update: bool,
-                actor: str, no_onboarding: bool = False,
-                progress: Callable[[int, int], None] | None = None) -> ImportResult:
+def import_file(store, *, kind: str, path: str, date_order: str | None, dry_run: bool, update: bool,
+                no_onboarding: bool = False, progress: Callable[[int, int], None] | None = None) -> ImportResult:
+    """Check the whole file in a read transaction (no write lock), then write it in one write transaction.
+
+    All or nothing (SPEC 9), so the write is one transaction: only the write pass holds the lock, and a peer
+    that waits past its busy timeout is told what holds it.  A table file's ``dry_run`` is the check pass alone
+    (no write lock).  A CRM file's ``dry_run`` also rehearses the write pass and rolls it back, because some
+    rules only the written rows can answer (an EBR's links and replacement, a placeholder's dates, the
+    onboardings a gemstone creates): that rehearsal holds the write lock as long as the real write would."""
     if date_order is not None:
         date_order = f.choice("date-order", date_order, ("mdy", "dmy", "ymd"))
     declared = kind_named(kind)
@@ -55,17 +59,36 @@ def import_file(session: Session, *, kind: str, path: str, date_order: str | Non
         raise InvalidValue("kind", kind, "use one of " + ", ".join(accepted_names()))
     header = base.read_header(path)
     result = ImportResult(kind=declared.name if declared else table.name, dry_run=dry_run)
+    holder = f"import {result.kind}"
     if table is not None and is_table_file(table, header):
         result.mode = "table"
         import os
 
-        size = os.path.getsize(path)
-        restore_table(session, table, path, result, progress=(lambda b: progress(b, size)) if progress else None)
+        size = os.path.getsize(path) * 2
+        with store.read() as session:
+            restore_table(session, table, path, result, write=False,
+                          progress=(lambda b: progress(b, size)) if progress else None)
+        if result.error_count or dry_run:
+            return result
+        result.rows = 0
+        with store.write(holder=holder) as session:
+            restore_table(session, table, path, result,
+                          progress=(lambda b: progress(size // 2 + b, size)) if progress else None)
+            if result.error_count:
+                session.rollback()
         return result
     if declared is None:
         raise RuleViolation(f"import {table.name}: {path} must have export's columns for {table.name} "
                             f"({', '.join(c.name for c in table.columns)}); nothing was imported.")
-    ctx = Context(session=session, result=result, actor=actor, today=today(), stamp=now(), date_order=date_order,
-                  update=update, options={"no_onboarding": no_onboarding})
-    base.run(session, declared, path, ctx, progress)
+    with store.read() as session:
+        ctx = Context(session=session, result=result, actor=store.actor, today=today(), stamp=now(),
+                      date_order=date_order, update=update, options={"no_onboarding": no_onboarding})
+        kept = base.check(declared, path, ctx, progress)
+    if result.error_count:
+        return result
+    with store.write(holder=holder) as session:
+        ctx.session = session
+        base.write(declared, path, ctx, kept, progress)
+        if result.error_count or dry_run:
+            session.rollback()
     return result

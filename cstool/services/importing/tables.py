@@ -20,7 +20,8 @@ import sqlalchemy as sa
 from sqlalchemy import func, insert, select
 from typing import TYPE_CHECKING
 
-from cstool.errors import Conflict, InvalidValue, RuleViolation
+from cstool.domain.stored import check_row
+from cstool.errors import Conflict, CstoolError, InvalidValue, RuleViolation, echo
 from cstool.services.importing.base import BATCH, ImportResult, raw_batches, sync_sequences
 from cstool.storage.tables import metadata
 
@@ -104,7 +105,7 @@ def export_all(session: Session, *, folder: str) -> dict[str, int]:
     if path.is_symlink() and not path.exists():
         raise InvalidValue("--all", folder, "it is a symbolic link to a folder that does not exist; give a folder")
     if path.exists() and not path.is_dir():
-        raise InvalidValue("--all", folder, "it is a file; give a folder (created when missing)")
+        raise InvalidValue("--all", folder, "it is a file; give a folder (created when missing)", whole=True)
     targets = {t.name: path / f"{t.name}.csv" for t in tables()}
     targets[MANIFEST] = path / MANIFEST
     clash = [str(p) for p in targets.values() if os.path.lexists(p)]
@@ -169,8 +170,9 @@ def _parser(column: sa.Column) -> Callable[[str], Any]:
 
 
 def restore_table(session: Session, table: sa.Table, path: str, result: ImportResult,
-                  progress: Callable[[int], None] | None = None) -> None:
-    """Rows of export's CSV for one table, as they are (ids kept); bad cells are bad rows by line."""
+                  progress: Callable[[int], None] | None = None, *, write: bool = True) -> None:
+    """Rows of export's CSV for one table, as they are (ids kept); bad cells are bad rows by line.
+    ``write=False`` is the check pass (a read transaction, no write lock): every value checked, nothing written."""
     from cstool.services.importing.base import read_header
 
     header = [h.strip() for h in read_header(path)]
@@ -196,15 +198,22 @@ def restore_table(session: Session, table: sa.Table, path: str, result: ImportRe
                 try:
                     record[column.name] = parse(cell)
                 except ValueError as exc:
-                    result.error(line, f"{column.name}: {cell[:40]!r} is not accepted ({exc})")
+                    result.error(line, f"{column.name}: {echo(cell)} is not accepted ({exc})")
                     break
             else:
+                try:  # the commands' own checks (domain/stored): a restore stores nothing a command would refuse
+                    check_row(table.name, record)
+                except CstoolError as exc:
+                    result.error(line, exc.message)
+                    continue
                 records.append(record)
-        if records and not result.error_count:
+        if records and not result.error_count and write:
             session.execute(insert(table), deferred.strip(records))
             result.created += len(records)
         if progress:
             progress(reader.bytes)
+    if not write:
+        return
     if not result.error_count:
         deferred.apply(session)
     sync_sequences(session, [table])
@@ -248,12 +257,15 @@ def store_is_empty(session: Session) -> bool:
     return all(session.scalar(select(func.count()).select_from(t)) == 0 for t in tables())
 
 
-def import_all(session: Session, *, folder: str, result: ImportResult,
+def import_all(store, *, folder: str, result: ImportResult,
                progress: Callable[[int, int], None] | None = None) -> dict[str, int]:
-    """A folder written by `export --all` into an empty store, table by table in foreign-key order."""
+    """A folder written by `export --all` into an empty store, table by table in foreign-key order.
+
+    Every file is read and checked first in a read transaction (no write lock); then everything is written in
+    ONE write transaction, so a restore is whole or absent (it goes into a new store nobody else uses yet)."""
     path = Path(folder)
     if not path.is_dir():
-        raise InvalidValue("folder", folder, "no such folder (give one written by `cstool export --all`)")
+        raise InvalidValue("folder", folder, "no such folder (give one written by `cstool export --all`)", whole=True)
     files = {t.name: path / f"{t.name}.csv" for t in tables()}
     missing = [name for name, p in files.items() if not p.is_file()]
     if missing:
@@ -265,14 +277,32 @@ def import_all(session: Session, *, folder: str, result: ImportResult,
     if unknown or unlisted:
         raise RuleViolation(f"import --all: {path / MANIFEST} lists {', '.join(unknown) or 'no'} table(s) this "
                             f"store has not and misses {', '.join(unlisted) or 'none'}; nothing was imported.")
-    if not store_is_empty(session):
-        raise Conflict("import --all: the store is not empty; restore into a new store (cstool --db NEW.db "
-                       "import --all DIR). Nothing was imported.")
-    total = sum(p.stat().st_size for p in files.values())
-    done, counts = 0, {}
+    empty = ("import --all: the store is not empty; restore into a new store (cstool --db NEW.db import --all DIR). "
+             "Nothing was imported.")
+    total = sum(p.stat().st_size for p in files.values()) * 2
+    with store.read() as session:
+        if not store_is_empty(session):
+            raise Conflict(empty)
+        if not _pass(session, files, expected, result, progress, total, offset=0, write=False):
+            return {}
+    with store.write(holder="import --all") as session:
+        if not store_is_empty(session):
+            raise Conflict(empty)
+        result.rows = 0
+        counts = _pass(session, files, expected, result, progress, total, offset=total // 2, write=True)
+        if result.error_count:
+            session.rollback()
+    return counts or {}
+
+
+def _pass(session: Session, files: dict, expected: dict[str, int], result: ImportResult, progress, total: int, *, offset: int,
+          write: bool) -> dict[str, int] | None:
+    """One pass over every table's file (check or write); None when a table had bad rows.  A table whose
+    rows differ from the manifest's count (an export cut short) is refused in the check pass, before any write."""
+    done, counts = offset, {}
     for t in tables():
         part = ImportResult(kind=t.name, mode="table")
-        restore_table(session, t, str(files[t.name]), part,
+        restore_table(session, t, str(files[t.name]), part, write=write,
                       progress=(lambda b, d=done: progress(d + b, total)) if progress else None)
         result.rows += part.rows
         result.created += part.created
@@ -280,10 +310,11 @@ def import_all(session: Session, *, folder: str, result: ImportResult,
             result.error(line, f"{t.name}.csv: {reason}")
         result.error_count += part.error_count - len(part.errors)
         if part.error_count:
-            break
-        if part.created != expected[t.name]:
-            raise RuleViolation(f"import --all: {t.name}.csv holds {part.created:,} row(s) where {MANIFEST} says "
-                                f"{expected[t.name]:,}; the folder is not the export it was. Nothing was imported.")
+            return None
+        if (part.created if write else part.rows) != expected[t.name]:
+            raise RuleViolation(f"import --all: {t.name}.csv holds {part.created if write else part.rows:,} row(s) "
+                                f"where {MANIFEST} says {expected[t.name]:,}; the folder is not the export it was. "
+                                "Nothing was imported.")
         done += files[t.name].stat().st_size
         counts[t.name] = part.created
     return counts
