@@ -142,3 +142,27 @@ def _numeric(field: str, raw: str, parts: tuple[str, ...], date_order: str | Non
 def add_months(d: date, months: int) -> date:
     """Calendar months: the 31st plus one month is the last day of the next month."""
     return d + relativedelta(months=months)
+
+
+def numeric_reading(raw: str) -> str | None:
+    """How a numeric date with a four-digit year can be read: "mdy" when only month-first is a real day
+    (10/27/2026), "dmy" when only day-first is (27/10/2026), "both" when either is (01/02/2026), None when
+    it is not such a date or reads the same both ways (05/05/2026).  A file's numeric dates decide its
+    order from these (services/importing/base.decide_date_order)."""
+    m = _NUMERIC.match((raw or "").strip())
+    if not m:
+        return None
+    a, b, c = m.groups()
+    if len(a) == 4 or len(c) != 4:
+        return None
+    x, y, year = int(a), int(b), int(c)
+    readings = set()
+    for order, (month, day) in (("mdy", (x, y)), ("dmy", (y, x))):
+        try:
+            date(year, month, day)
+            readings.add(order)
+        except ValueError:
+            pass
+    if len(readings) == 2:
+        return None if x == y else "both"
+    return readings.pop() if readings else None

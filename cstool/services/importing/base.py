@@ -41,7 +41,9 @@ if TYPE_CHECKING:
 
 
 def norm(header: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", header.lower())
+    """A header as compared: case, spacing and punctuation ignored, and a Salesforce API name's `__c`
+    suffix dropped (`Health_Score__c`, what Data Loader writes, is `Health Score`)."""
+    return re.sub(r"[^a-z0-9]", "", re.sub(r"__c$", "", header.strip().lower()))
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,11 @@ class Column:
     headers: tuple[str, ...] = ()  # other spellings (CRM exports)
     parse: Callable[[str, "Context", str], Any] = cells.text()
     required: bool = False
+    note: str = ""  # what `import KIND --columns` says beside the headers (e.g. read, not stored)
+
+    @property
+    def reads_date(self) -> bool:
+        return getattr(self.parse, "reads_date", False)
 
 
 @dataclass(slots=True)
@@ -74,12 +81,19 @@ class ImportResult:
     onboardings_created: int = 0
     placeholders_filled: int = 0
     mode: str = "crm"
+    skipped: dict[str, int] = field(default_factory=dict)  # why -> lines (report footer, totals rows)
+    warnings: list[str] = field(default_factory=list)  # unused columns with the field they may be, ...
+    date_order: str | None = None  # the numeric date order the file decided (mdy|dmy), when it did
+    date_order_because: str = ""  # "10/27/2026 on line 3"
+    source_format: str = ""  # "Windows-1252, semicolon-separated"
 
     def as_dict(self) -> dict:
         return {"kind": self.kind, "rows": self.rows, "created": self.created, "updated": self.updated,
                 "errors": [{"line": line, "reason": reason} for line, reason in self.errors],
                 "error_count": self.error_count, "ignored_headers": self.ignored_headers, "dry_run": self.dry_run,
-                "onboardings_created": self.onboardings_created, "placeholders_filled": self.placeholders_filled}
+                "onboardings_created": self.onboardings_created, "placeholders_filled": self.placeholders_filled,
+                "skipped_lines": [{"reason": why, "lines": n} for why, n in self.skipped.items()],
+                "warnings": self.warnings, "date_order": self.date_order, "file_format": self.source_format}
 
     def error(self, line: int, reason: str) -> None:
         self.error_count += 1
@@ -125,29 +139,14 @@ class Kind:
     aliases: tuple[str, ...] = ()
     help: str = ""
     history_account: Callable | None = None  # the account of a row, in SQL, when the table has no account_id
+    # (fields, warning): a rule needs one of these fields; a file with none of them is warned about once
+    needs: tuple[tuple[tuple[str, ...], str], ...] = ()
 
-    def header_map(self, header: list[str], result: ImportResult) -> dict[int, Column]:
-        known: dict[str, Column] = {}
-        for column in self.columns:
-            for spelling in (column.field, *column.headers):
-                known.setdefault(norm(spelling), column)
-        mapping: dict[int, Column] = {}
-        seen: set[str] = set()
-        for i, h in enumerate(header):
-            column = known.get(norm(h))
-            if column is None or column.field in seen:
-                if h.strip():
-                    result.ignored_headers.append(h)
-                continue
-            mapping[i] = column
-            seen.add(column.field)
-        missing = [c for c in self.columns if c.required and c.field not in seen]
-        if missing:
-            raise RuleViolation(
-                f"import {self.name}: the header has no column for "
-                + ", ".join(f"{c.field} (e.g. {', '.join((c.field, *c.headers)[:3])})" for c in missing)
-                + "; nothing was imported.")
-        return mapping
+    def header_map(self, header: list[str], result: ImportResult,
+                   mapped: dict[str, str] | None = None) -> dict[int, Column]:
+        from cstool.services.importing.headers import header_map
+
+        return header_map(self, header, result, mapped or {})
 
 
 # --- reading ---------------------------------------------------------------------------------------------
@@ -156,10 +155,10 @@ class Kind:
 class Reader:
     """CSV records with the line each starts on, and the bytes read so far (for a progress bar)."""
 
-    def __init__(self, stream: TextIO, *, count_bytes: bool = True) -> None:
+    def __init__(self, stream: TextIO, *, count_bytes: bool = True, delimiter: str = ",") -> None:
         self.bytes = 0
         self._stream = stream
-        self.reader = csv.reader(self._lines() if count_bytes else stream)
+        self.reader = csv.reader(self._lines() if count_bytes else stream, delimiter=delimiter)
 
     def _lines(self) -> Iterator[str]:
         for line in self._stream:
@@ -173,38 +172,36 @@ class Reader:
             last = self.reader.line_num
 
 
-def open_csv(path: str) -> TextIO:
-    try:
-        stream = open(path, newline="", encoding="utf-8-sig", errors="strict")
-    except FileNotFoundError:
-        raise InvalidValue("file", path, "no such file") from None
-    except IsADirectoryError:
-        raise InvalidValue("file", path, "it is a directory; give a CSV file") from None
-    except PermissionError:
-        raise InvalidValue("file", path, "it cannot be read (permission denied)") from None
-    return stream
-
-
 def read_header(path: str) -> list[str]:
-    with open_csv(path) as stream:
+    from cstool.services.importing.reading import open_text
+
+    stream, fmt = open_text(path)
+    with stream:
         try:
-            return next(csv.reader(stream))
+            return next(csv.reader(stream, delimiter=fmt.separator))
         except StopIteration:
             raise RuleViolation(f"import: {path} is empty; nothing was imported.") from None
-        except (csv.Error, UnicodeDecodeError) as exc:
-            raise RuleViolation(f"import: {path} is not a readable UTF-8 CSV ({exc}); nothing was imported.") from None
+        except csv.Error as exc:
+            raise RuleViolation(f"import: {path} line 1: the header is not readable CSV ({exc}); "
+                                "nothing was imported.") from None
 
 
-def raw_batches(path: str, result: ImportResult, *, count_rows: bool,
-                count_bytes: bool = True) -> Iterator[tuple[Reader, list[tuple[int, list[str]]]]]:
-    """(reader, [(line, cells)]) in batches, header skipped, blank lines dropped; unreadable text is a bad row."""
-    with open_csv(path) as stream:
-        reader = Reader(stream, count_bytes=count_bytes)
+def raw_batches(path: str, result: ImportResult, *, count_rows: bool, count_bytes: bool = True,
+                report_lines: bool = False) -> Iterator[tuple[Reader, list[tuple[int, list[str]]]]]:
+    """(reader, [(line, cells)]) in batches, header skipped, blank lines dropped; unreadable CSV is a bad row.
+    With `report_lines` (a CRM export) totals rows and a report footer are dropped too, counted in
+    `result.skipped` (see reading.ReportLines)."""
+    from cstool.services.importing.reading import ReportLines, open_text
+
+    stream, fmt = open_text(path)
+    with stream:
+        reader = Reader(stream, count_bytes=count_bytes, delimiter=fmt.separator)
         records = reader.records()
         batch: list[tuple[int, list[str]]] = []
+        lines = ReportLines()
         try:
-            next(records)
-            for line, record in records:
+            next(records, None)
+            for line, record in (lines.filter(records) if report_lines else records):
                 if not "".join(record).strip():  # a blank line, or only empty cells
                     continue
                 if count_rows:
@@ -215,8 +212,9 @@ def raw_batches(path: str, result: ImportResult, *, count_rows: bool,
                     batch = []
         except csv.Error as exc:
             result.error(reader.reader.line_num, f"unreadable CSV: {exc}")
-        except UnicodeDecodeError as exc:
-            result.error(reader.reader.line_num + 1, f"not UTF-8 text ({exc.reason}); save the file as UTF-8")
+        if count_rows:
+            for why, n in lines.skipped.items():
+                result.skipped[why] = result.skipped.get(why, 0) + n
         if batch:
             yield reader, batch
 
@@ -256,14 +254,68 @@ def _parse_rows(ctx: Context, mapping: dict[int, Column], width: int, batch) -> 
     return rows
 
 
+def decide_date_order(ctx: Context, kind: Kind, path: str, mapping: dict[int, Column]) -> None:
+    """Without --date-order the file decides how its numeric dates read: some value that can only be
+    month-first (10/27/2026) and none that can only be day-first -> month-first, and the reverse; both
+    kinds, or ambiguous values and none that decides, are refused naming --date-order."""
+    from cstool.domain.dates import numeric_reading
+
+    columns = [i for i, c in mapping.items() if c.reads_date]
+    if not columns:
+        return
+    first: dict[str, tuple[int, str]] = {}
+    looked: set[str] = set()
+    for _reader, batch in raw_batches(path, ImportResult(kind.name), count_rows=False, count_bytes=False,
+                                      report_lines=True):
+        for line, record in batch:
+            for i in columns:
+                cell = record[i].strip() if i < len(record) else ""
+                if not cell or cell in looked:
+                    continue
+                looked.add(cell)
+                reading = numeric_reading(cell)
+                if reading is not None and reading not in first:
+                    first[reading] = (line, cell)
+        if "mdy" in first and "dmy" in first:
+            break
+    order = {"mdy": "month-first", "dmy": "day-first"}
+    if "mdy" in first and "dmy" in first:
+        (la, ca), (lb, cb) = first["mdy"], first["dmy"]
+        raise RuleViolation(f"import {kind.name}: {path} has month-first dates ({ca} on line {la}) and day-first "
+                            f"dates ({cb} on line {lb}); give --date-order mdy or dmy; nothing was imported.")
+    decided = next((o for o in ("mdy", "dmy") if o in first), None)
+    if decided is None:
+        if "both" in first:
+            line, cell = first["both"]
+            raise RuleViolation(f"import {kind.name}: {path} has numeric dates that read month-first or day-first "
+                                f"({cell} on line {line}) and none that decides; give --date-order mdy or dmy; "
+                                "nothing was imported.")
+        return
+    ctx.date_order = decided
+    ctx.result.date_order = decided
+    line, cell = first[decided]
+    ctx.result.date_order_because = f"numeric dates read {order[decided]} ({cell} on line {line} decides)"
+
+
 def run(session: Session, kind: Kind, path: str, ctx: Context, progress: Callable[[int, int], None] | None) -> None:
     """The two passes of a CRM-style import of one kind (see the module doc)."""
     result = ctx.result
     header = read_header(path)
-    mapping = kind.header_map(header, result)
+    from cstool.services.importing.headers import header_map
+    from cstool.services.importing.reading import file_format
+
+    result.source_format = file_format(path).label
+    mapping = header_map(kind, header, result, dict(ctx.options.get("map") or {}), path=path)
+    if ctx.options.get("strict") and result.ignored_headers:
+        raise RuleViolation(f"import {kind.name} --strict: {path} has column(s) that would not be imported: "
+                            + "; ".join(result.warnings[:len(result.ignored_headers)])
+                            + "; nothing was imported.")
+    if ctx.date_order is None:
+        decide_date_order(ctx, kind, path, mapping)
     total = os.path.getsize(path) if os.path.isfile(path) else 0
     kept: list[list[Row]] | None = []
-    for reader, batch in raw_batches(path, result, count_rows=True, count_bytes=progress is not None):
+    for reader, batch in raw_batches(path, result, count_rows=True, count_bytes=progress is not None,
+                                     report_lines=True):
         rows = kind.resolve(ctx, _parse_rows(ctx, mapping, len(header), batch))
         if kept is not None:
             kept.append(rows)
@@ -284,7 +336,7 @@ def run(session: Session, kind: Kind, path: str, ctx: Context, progress: Callabl
         ctx.seen.clear()
         ctx.state.clear()
         for reader, batch in raw_batches(path, ImportResult(kind.name), count_rows=False,
-                                         count_bytes=progress is not None):
+                                         count_bytes=progress is not None, report_lines=True):
             kind.write(ctx, kind.resolve(ctx, _parse_rows(ctx, mapping, len(header), batch)))
             if progress:
                 progress(total + reader.bytes, total * 2)

@@ -39,14 +39,25 @@ def kind_named(name: str) -> Kind | None:
     return None
 
 
+def columns_of(kind: str) -> list[dict]:
+    """Per field of a kind, every header `import` accepts for it (`cstool import KIND --columns`)."""
+    from cstool.services.importing.headers import accepted_headers
+
+    declared = kind_named(kind)
+    if declared is None:
+        raise InvalidValue("kind", kind, "use one of " + ", ".join(k.name for k in KINDS)
+                           + " (a table name's columns are the ones `cstool export` writes)")
+    return accepted_headers(declared)
+
+
 def accepted_names() -> list[str]:
     names = [k.name for k in KINDS]
     return names + [t.name for t in tables() if t.name not in {k.table for k in KINDS}]
 
 
 def import_file(session: Session, *, kind: str, path: str, date_order: str | None, dry_run: bool, update: bool,
-                actor: str, no_onboarding: bool = False,
-                progress: Callable[[int, int], None] | None = None) -> ImportResult:
+                actor: str, no_onboarding: bool = False, mapping: dict[str, str] | None = None,
+                strict: bool = False, progress: Callable[[int, int], None] | None = None) -> ImportResult:
     if date_order is not None:
         date_order = f.choice("date-order", date_order, ("mdy", "dmy", "ymd"))
     declared = kind_named(kind)
@@ -55,7 +66,7 @@ def import_file(session: Session, *, kind: str, path: str, date_order: str | Non
         raise InvalidValue("kind", kind, "use one of " + ", ".join(accepted_names()))
     header = base.read_header(path)
     result = ImportResult(kind=declared.name if declared else table.name, dry_run=dry_run)
-    if table is not None and is_table_file(table, header):
+    if table is not None and is_table_file(table, header) and not mapping:
         result.mode = "table"
         import os
 
@@ -66,6 +77,6 @@ def import_file(session: Session, *, kind: str, path: str, date_order: str | Non
         raise RuleViolation(f"import {table.name}: {path} must have export's columns for {table.name} "
                             f"({', '.join(c.name for c in table.columns)}); nothing was imported.")
     ctx = Context(session=session, result=result, actor=actor, today=today(), stamp=now(), date_order=date_order,
-                  update=update, options={"no_onboarding": no_onboarding})
+                  update=update, options={"no_onboarding": no_onboarding, "map": mapping or {}, "strict": strict})
     base.run(session, declared, path, ctx, progress)
     return result
