@@ -34,7 +34,7 @@ ACCOUNT_COLUMNS = (
     Column("slack", ("Slack Channel", "Customer Slack Channel", "slack_channel"), _field("slack")),
     Column("stage", ("Lifecycle Stage", "lifecycle_stage"), _field("stage")),
     Column("ebr_cadence", ("EBR Cadence",), _field("ebr_cadence")),
-    Column("domain", ("domains", "Email Domains", "Domain"), _field("domain")),
+    Column("domain", ("domains", "Email Domains", "Domain", "Company Domain Name"), _field("domain")),
 )
 # column field -> the account attribute it sets
 _ATTRIBUTE = {c.field: ACCOUNT_FIELDS[c.field][0] for c in ACCOUNT_COLUMNS if c.field != "name"}
