@@ -286,7 +286,7 @@ def pse_burn(rows: list[dict]):
                 drawn[name] = ax.scatter([r["hours_burned_pct"] for r in members],
                                          [r["percent_complete"] for r in members], color=colour,
                                          s=36 if z == 3 else 44, label=name, zorder=z, clip_on=False,
-                                         edgecolors="white" if z > 3 else "none", linewidths=0.8)
+                                         edgecolors="white", linewidths=0.8)
         for r in points:  # name the ones to look at; the table beside the chart names them all
             if not (r["over_budget"] or r["stale_hours"] or r["hours_burned_pct"] - r["percent_complete"] > 15):
                 continue

@@ -210,14 +210,16 @@ def test_charts_are_read_by_people(browser, demo_page):
                 out.push({fill: use.style.fill, top: top && top.style ? top.style.fill : null,
                           whole: r.width > 4 && r.height > 4});
             }
-            const legend = [...svg.querySelectorAll('g[id^="legend"] use, g[id^="legend"] path')]
-                .map(e => e.getBoundingClientRect()).filter(r => r.width > 2 && r.height > 0).length;
+            const legend = [...svg.querySelectorAll('g[id^="legend"] use')]
+                .filter(e => { const r = e.getBoundingClientRect(); return r.width > 2 && r.height > 2; })
+                .map(e => e.style.fill);
             return {points: out, legend};
         }""")
         orange = [p for p in seen["points"] if p["fill"] in ("rgb(230, 159, 0)", "#e69f00")]
         assert orange and all(p["top"] == p["fill"] for p in orange), seen  # drawn on top, visible
         assert all(p["whole"] for p in seen["points"])
-        assert seen["legend"] >= 4  # the pace line and a mark for each group drawn
+        # every legend entry has a visible mark, in its group's colour: over budget, stale, in budget
+        assert sorted(seen["legend"]) == sorted({p["fill"] for p in seen["points"]}) and len(seen["legend"]) == 3
         charts = visit.charts()
         assert "(in progress)" in charts["ttv-trend"]["text"]
         assert "quarter in progress (figures may still change)" in charts["ttv-trend"]["text"]
