@@ -88,6 +88,25 @@ def test_utf16_tab_file_and_pse_labels_with_hours_consumed_as_one_time_entry(cli
         (p["id"], "2026-11-20", 5250, "imported")]
 
 
+def test_hours_consumed_on_update_adds_only_the_hours_not_yet_logged(cli, tmp_path):
+    _imp(cli, "accounts", "salesforce_accounts_report.csv")
+    _imp(cli, "opportunities", "excel_unicode_opportunities.txt")
+    _imp(cli, "pses", "salesforce_pse_report.csv")
+    again = (CRM / "salesforce_pse_report.csv").read_text()
+    cli.ok("import", "pses", _write(tmp_path, "same.csv", again), "--update")  # the same hours: no new entry
+    assert len(cli.json("export", "pse_time_entry")) == 1
+    more = again.replace('"52.5","11/20/2026"', '"60","11/23/2026"')
+    cli.ok("import", "pses", _write(tmp_path, "more.csv", more), "--update")
+    entries = sorted((e["on_date"], e["centihours"], e["note"]) for e in cli.json("export", "pse_time_entry"))
+    assert entries == [("2026-11-20", 5250, "imported"), ("2026-11-23", 750, "imported")]
+    assert cli.json("pse", "list")[0]["hours_consumed"] == 60
+    fewer = again.replace('"52.5","11/20/2026"', '"10","11/23/2026"')
+    before = store_state(cli.store)
+    r = cli("import", "pses", _write(tmp_path, "fewer.csv", fewer), "--update")
+    assert r.exit_code == 1 and "Hours Consumed: 10 is less than the 60 hours already logged" in r.stderr
+    assert store_state(cli.store) == before
+
+
 def test_data_loader_extract_api_names(cli):
     r = _imp(cli, "accounts", "dataloader_accounts.csv")
     accounts = _accounts(cli)
@@ -173,6 +192,8 @@ def test_refusals_name_the_file_the_line_and_the_fix(cli, tmp_path):
     binary = _write(tmp_path, "bin.csv", b"name,users\nok,1\n\x81\x9d\xff\xfe garbage\n")
     _refused(cli, ["accounts", binary], f"{binary} line 3:", "not UTF-8, UTF-16 or Windows-1252",
              '"CSV UTF-8 (Comma delimited)"', "nothing was imported")
+    odd16 = _write(tmp_path, "odd16.csv", codecs.BOM_UTF16_LE + "name\nA\n".encode("utf-16-le") + b"x")
+    _refused(cli, ["accounts", odd16], f"{odd16} line 3:", "UTF-16 byte-order mark")
     nul = _write(tmp_path, "nul.csv", "name,users\nA,1\n".encode("utf-16-le"))  # UTF-16 without its mark
     _refused(cli, ["accounts", nul], f"{nul} line 1:", "NUL byte")
     both = _write(tmp_path, "both.csv", "Account Name,Subject,Date,Type\nKeep Me,a,10/27/2026,call\n"

@@ -1,4 +1,7 @@
-"""What every import kind shares: the CSV reader, header matching, cell parsers, the two passes.
+"""What every import kind shares: the columns and kinds, the parse step and the two passes.
+
+Reading a file (its encoding, separator, and the lines a CRM report adds) is ``reading.py``; which column
+is which field (known headers, ``--map``, the warning for an unused column) is ``headers.py``.
 
 A kind (see ``kinds_*.py``) is a declaration: its columns (our field name, the CRM headers that mean
 the same, the parser of one cell), a ``resolve`` step that turns references into ids and applies the
@@ -6,6 +9,7 @@ rules that need the store or the other rows, and a ``write`` step.  ``run`` does
 kind alike:
 
 1. read the header, match it to the columns (case and spacing ignored), refuse a missing required one;
+   without --date-order, let the file's numeric dates decide their order (``decide_date_order``);
 2. parse and resolve every row in batches, collecting bad rows by line; nothing is written;
 3. with no bad row (and no ``--dry-run``), write the batches inside the caller's one transaction,
    then call the kind's ``finish`` (links between rows of the file), which may still refuse rows.
@@ -16,13 +20,12 @@ are read once; a larger file is read again for the write pass and memory stays f
 
 from __future__ import annotations
 
-import csv
 import os
 import re
 from operator import itemgetter
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, Callable, Iterator, TextIO
+from typing import Any, Callable
 
 from sqlalchemy import func, insert, select, text as sql_text
 from typing import TYPE_CHECKING
@@ -149,74 +152,9 @@ class Kind:
         return header_map(self, header, result, mapped or {})
 
 
-# --- reading ---------------------------------------------------------------------------------------------
+# --- reading: see reading.py (encodings, separators, report lines); the names stay importable from here ----
 
-
-class Reader:
-    """CSV records with the line each starts on, and the bytes read so far (for a progress bar)."""
-
-    def __init__(self, stream: TextIO, *, count_bytes: bool = True, delimiter: str = ",") -> None:
-        self.bytes = 0
-        self._stream = stream
-        self.reader = csv.reader(self._lines() if count_bytes else stream, delimiter=delimiter)
-
-    def _lines(self) -> Iterator[str]:
-        for line in self._stream:
-            self.bytes += len(line.encode("utf-8", "surrogatepass"))
-            yield line
-
-    def records(self) -> Iterator[tuple[int, list[str]]]:
-        last = self.reader.line_num
-        for record in self.reader:
-            yield last + 1, record
-            last = self.reader.line_num
-
-
-def read_header(path: str) -> list[str]:
-    from cstool.services.importing.reading import open_text
-
-    stream, fmt = open_text(path)
-    with stream:
-        try:
-            return next(csv.reader(stream, delimiter=fmt.separator))
-        except StopIteration:
-            raise RuleViolation(f"import: {path} is empty; nothing was imported.") from None
-        except csv.Error as exc:
-            raise RuleViolation(f"import: {path} line 1: the header is not readable CSV ({exc}); "
-                                "nothing was imported.") from None
-
-
-def raw_batches(path: str, result: ImportResult, *, count_rows: bool, count_bytes: bool = True,
-                report_lines: bool = False) -> Iterator[tuple[Reader, list[tuple[int, list[str]]]]]:
-    """(reader, [(line, cells)]) in batches, header skipped, blank lines dropped; unreadable CSV is a bad row.
-    With `report_lines` (a CRM export) totals rows and a report footer are dropped too, counted in
-    `result.skipped` (see reading.ReportLines)."""
-    from cstool.services.importing.reading import ReportLines, open_text
-
-    stream, fmt = open_text(path)
-    with stream:
-        reader = Reader(stream, count_bytes=count_bytes, delimiter=fmt.separator)
-        records = reader.records()
-        batch: list[tuple[int, list[str]]] = []
-        lines = ReportLines()
-        try:
-            next(records, None)
-            for line, record in (lines.filter(records) if report_lines else records):
-                if not "".join(record).strip():  # a blank line, or only empty cells
-                    continue
-                if count_rows:
-                    result.rows += 1
-                batch.append((line, record))
-                if len(batch) >= BATCH:
-                    yield reader, batch
-                    batch = []
-        except csv.Error as exc:
-            result.error(reader.reader.line_num, f"unreadable CSV: {exc}")
-        if count_rows:
-            for why, n in lines.skipped.items():
-                result.skipped[why] = result.skipped.get(why, 0) + n
-        if batch:
-            yield reader, batch
+from cstool.services.importing.reading import Reader, raw_batches, read_header  # noqa: E402,F401
 
 
 CACHE_MAX = 20_000  # distinct cells remembered per column (segments, plans, CSMs, dates repeat a lot)

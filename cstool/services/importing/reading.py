@@ -63,12 +63,14 @@ def detect_encoding(path: str) -> str:
             stream.seek(0)
             decoder = codecs.getincrementaldecoder("utf-16")()
             line = 1
-            while chunk := stream.read(CHUNK):
+            while True:
+                chunk = stream.read(CHUNK)
                 try:
-                    line += decoder.decode(chunk).count("\n")
+                    line += decoder.decode(chunk, final=not chunk).count("\n")
                 except UnicodeDecodeError:
                     _refuse(path, line, "it starts with a UTF-16 byte-order mark but holds bytes that are not UTF-16")
-            return "utf-16"
+                if not chunk:
+                    return "utf-16"
         stream.seek(0)
         decoder = codecs.getincrementaldecoder("utf-8")()
         lines_before = 0
@@ -208,3 +210,71 @@ class ReportLines:
                 self._skip("report footer (Salesforce)", len(pending))
             else:
                 yield from pending
+
+
+# --- records -------------------------------------------------------------------------------------------
+
+
+class Reader:
+    """CSV records with the line each starts on, and the bytes read so far (for a progress bar)."""
+
+    def __init__(self, stream: TextIO, *, count_bytes: bool = True, delimiter: str = ",") -> None:
+        self.bytes = 0
+        self._stream = stream
+        self.reader = csv.reader(self._lines() if count_bytes else stream, delimiter=delimiter)
+
+    def _lines(self) -> Iterator[str]:
+        for line in self._stream:
+            self.bytes += len(line.encode("utf-8", "surrogatepass"))
+            yield line
+
+    def records(self) -> Iterator[tuple[int, list[str]]]:
+        last = self.reader.line_num
+        for record in self.reader:
+            yield last + 1, record
+            last = self.reader.line_num
+
+
+def read_header(path: str) -> list[str]:
+    stream, fmt = open_text(path)
+    with stream:
+        try:
+            return next(csv.reader(stream, delimiter=fmt.separator))
+        except StopIteration:
+            raise RuleViolation(f"import: {path} is empty; nothing was imported.") from None
+        except csv.Error as exc:
+            raise RuleViolation(f"import: {path} line 1: the header is not readable CSV ({exc}); "
+                                "nothing was imported.") from None
+
+
+def raw_batches(path: str, result, *, count_rows: bool, count_bytes: bool = True,
+                report_lines: bool = False) -> Iterator[tuple[Reader, list[tuple[int, list[str]]]]]:
+    """(reader, [(line, cells)]) in batches, header skipped, blank lines dropped; unreadable CSV is a bad row.
+    With `report_lines` (a CRM export) totals rows and a report footer are dropped too, counted in
+    `result.skipped` (see reading.ReportLines)."""
+    from cstool.services.importing.base import BATCH
+
+    stream, fmt = open_text(path)
+    with stream:
+        reader = Reader(stream, count_bytes=count_bytes, delimiter=fmt.separator)
+        records = reader.records()
+        batch: list[tuple[int, list[str]]] = []
+        lines = ReportLines()
+        try:
+            next(records, None)
+            for line, record in (lines.filter(records) if report_lines else records):
+                if not "".join(record).strip():  # a blank line, or only empty cells
+                    continue
+                if count_rows:
+                    result.rows += 1
+                batch.append((line, record))
+                if len(batch) >= BATCH:
+                    yield reader, batch
+                    batch = []
+        except csv.Error as exc:
+            result.error(reader.reader.line_num, f"unreadable CSV: {exc}")
+        if count_rows:
+            for why, n in lines.skipped.items():
+                result.skipped[why] = result.skipped.get(why, 0) + n
+        if batch:
+            yield reader, batch
