@@ -64,16 +64,46 @@ def _pct(value) -> str:
     return "–" if value is None else f"{value:g}%"
 
 
+def _whole_counts(axis) -> None:
+    """A count axis ticks at whole numbers only: never 0.5 onboardings."""
+    from matplotlib.ticker import MaxNLocator
+
+    axis.set_major_locator(MaxNLocator(integer=True))
+
+
+def _in_progress(report: dict, today) -> bool:
+    from datetime import date
+
+    from cstool.domain.fiscal import quarter_in_progress
+
+    start, end = report.get("start"), report.get("end")
+    if not start or not end:
+        return False
+    return quarter_in_progress(date.fromisoformat(str(start)), date.fromisoformat(str(end)), today)
+
+
+BAND_COLOURS = {"good": GREEN, "fair": ORANGE, "poor": VERMILLION, None: GREY}
+IN_PROGRESS = "in progress"
+
+
 # --- the charts -------------------------------------------------------------------------------------------
 
 
-def ttv_trend(reports: list[dict]):
+def ttv_trend(reports: list[dict], *, today=None):
     """Per metric: median and 90th percentile per quarter against the goal line (top), and the share
-    measured within the goal (bottom).  `reports`: `report ttv --quarters N` output."""
+    measured within the goal (bottom), coloured by how it compares with the goal (domain/ttv
+    within_goal_band).  A quarter still in progress is labelled so, its bars hatched and its points hollow.
+    `reports`: `report ttv --quarters N` output."""
     import matplotlib as mpl
+    from matplotlib.patches import Patch
 
+    from cstool.clock import today as clock_today
+    from cstool.domain.ttv import WITHIN_GOAL_BANDS, within_goal_band
+
+    today = today or clock_today()
     with mpl.rc_context(STYLE):
-        labels = [r["quarter"] for r in reports]
+        current = [_in_progress(r, today) for r in reports]
+        labels = [f"{r['quarter']}\n({IN_PROGRESS})" if now else r["quarter"] for r, now in zip(reports, current)]
         x = list(range(len(labels)))
         fig = _figure(min(16.0, max(9.0, 0.8 * len(labels) * 3)), 6.4)
         axes = fig.subplots(2, 3, sharex=True)
@@ -89,14 +119,26 @@ def ttv_trend(reports: list[dict]):
             top.axhline(goal, color=INK, linestyle=":", linewidth=1.5, label="goal")
             medians = [_nan(m["median_days"]) for m in rows]
             p90s = [_nan(m["p90_days"]) for m in rows]
-            top.plot(x, medians, marker="o", color=BLUE, label="median")
-            top.plot(x, p90s, marker="s", linestyle="--", color=ORANGE, label="90th percentile")
+            top.plot(x, medians, marker="o", color=BLUE, label="median", clip_on=False, zorder=3)
+            top.plot(x, p90s, marker="s", linestyle="--", color=ORANGE, label="90th percentile", clip_on=False,
+                     zorder=3)
+            for i in (i for i, now in enumerate(current) if now):  # figures that may still change: hollow
+                top.plot([i], [medians[i]], marker="o", color=BLUE, markerfacecolor="white", clip_on=False,
+                         zorder=4, linestyle="none")
+                top.plot([i], [p90s[i]], marker="s", color=ORANGE, markerfacecolor="white", clip_on=False,
+                         zorder=4, linestyle="none")
             if all(m["count"] == 0 for m in rows):
                 top.text(0.5, 0.5, "nothing measured", transform=top.transAxes, ha="center", color=GREY)
             values = [v for v in medians + p90s if not math.isnan(v)]
             top.set_ylim(min(0, *values) if values else 0, max(goal, *values) * 1.12 if values else goal * 1.5)
             shares = [m["within_goal_pct"] for m in rows]
-            bars = bottom.bar(x, [v or 0 for v in shares], color=GREEN, width=0.6, label="within the goal (%)")
+            bands = [within_goal_band(v) for v in shares]
+            bars = bottom.bar(x, [v or 0 for v in shares], color=[BAND_COLOURS[b] for b in bands], width=0.6)
+            for bar, now in zip(bars, current):
+                if now:
+                    bar.set_hatch("///")
+                    bar.set_alpha(0.55)
+                    bar.set_edgecolor(INK)
             if len(labels) <= 12:  # beyond that the labels would overlap; the table beside has every figure
                 bottom.bar_label(bars, labels=[_pct(v) for v in shares], fontsize=8 if len(labels) <= 6 else 6)
             bottom.set_ylim(0, 112)
@@ -105,7 +147,12 @@ def ttv_trend(reports: list[dict]):
             shown = [label if (len(labels) - 1 - i) % step == 0 else "" for i, label in enumerate(labels)]
             bottom.set_xticks(x, shown, rotation=35 if len(labels) > 3 else 0,
                               ha="right" if len(labels) > 3 else "center", fontsize=8 if len(labels) > 3 else 9)
-        handles = [h for ax in (axes[0][0], axes[1][0]) for h in ax.get_legend_handles_labels()[0]]
+        handles = list(axes[0][0].get_legend_handles_labels()[0])
+        handles += [Patch(color=BAND_COLOURS[b], label=f"within the goal: {text}") for b, text in
+                    WITHIN_GOAL_BANDS.items()]
+        if any(current):
+            handles.append(Patch(facecolor="white", edgecolor=INK, hatch="///",
+                                 label="quarter in progress (figures may still change)"))
         fig.legend(handles, [h.get_label() for h in handles], loc="outside lower center", ncols=4)
         return fig
 
@@ -174,6 +221,7 @@ def onboarding_status(onboarding: dict):
         del b1
         ax.set_yticks(y, [STATUS_LABELS.get(s, s) for s in statuses])
         ax.set_xlabel("onboardings")
+        _whole_counts(ax.xaxis)
         ax.set_title("Open onboardings by status", loc="left")
         ax.set_xlim(0, max(counts.values()) * 1.15 + 1)
         ax.legend(loc="lower right")
@@ -208,6 +256,7 @@ def ebr_coverage(ebr: dict):
             left = [a + b for a, b in zip(left, widths)]
         ax.set_yticks(y, [f"{c} ({sum(tally[c].values())})" for c in cadences])
         ax.set_xlabel("accounts")
+        _whole_counts(ax.xaxis)
         ax.set_title(f"EBR coverage per account, FY{ebr['fiscal_year']}, by cadence", loc="left")
         fig.legend(loc="outside lower center", ncols=4)
         return fig
@@ -229,10 +278,15 @@ def pse_burn(rows: list[dict]):
         groups = {"over budget": [r for r in points if r["over_budget"]],
                   "hours not logged for 14 days": [r for r in points if r["stale_hours"] and not r["over_budget"]],
                   "in budget": [r for r in points if not r["over_budget"] and not r["stale_hours"]]}
-        for (name, members), colour in zip(groups.items(), (VERMILLION, ORANGE, BLUE)):
+        # flagged points are drawn last, on top: a stale or over-budget engagement is never hidden under an
+        # in-budget one at the same place; points on an axis (0%) are drawn whole (clip_on=False)
+        drawn = {}
+        for (name, members), colour, z in reversed(list(zip(groups.items(), (VERMILLION, ORANGE, BLUE), (5, 4, 3)))):
             if members:
-                ax.scatter([r["hours_burned_pct"] for r in members], [r["percent_complete"] for r in members],
-                           color=colour, s=36, label=name, zorder=3)
+                drawn[name] = ax.scatter([r["hours_burned_pct"] for r in members],
+                                         [r["percent_complete"] for r in members], color=colour,
+                                         s=36 if z == 3 else 44, label=name, zorder=z, clip_on=False,
+                                         edgecolors="white", linewidths=0.8)
         for r in points:  # name the ones to look at; the table beside the chart names them all
             if not (r["over_budget"] or r["stale_hours"] or r["hours_burned_pct"] - r["percent_complete"] > 15):
                 continue
@@ -243,7 +297,9 @@ def pse_burn(rows: list[dict]):
         ax.set_xlabel("hours burned (% of scoped hours)")
         ax.set_ylabel("percent complete")
         ax.set_title("Professional Services: work done against hours used", loc="left")
-        ax.legend(loc="lower right")
+        pace = ax.get_legend_handles_labels()[0][:1]
+        ax.legend(pace + [drawn[n] for n in groups if n in drawn], [h.get_label() for h in pace] +
+                  [n for n in groups if n in drawn], loc="lower right")
         return fig
 
 
@@ -262,6 +318,7 @@ def health_colours(colours: dict):
         ax.bar_label(bars, padding=2)
         ax.set_ylim(0, max(colours.values()) * 1.18 + 1)
         ax.set_ylabel("accounts")
+        _whole_counts(ax.yaxis)
         ax.set_title("Accounts by health colour", loc="left")
         return fig
 

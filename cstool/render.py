@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import itertools
 import json
+import re
 import sys
 from datetime import date, datetime
 from decimal import Decimal
@@ -52,10 +53,16 @@ def _number(value: int | float, key: str | None) -> str:
     return text
 
 
+# What a table shows for a missing value that means something (SPEC 3: no internal value in a table), and
+# the fields a table leaves out because another one says it for people (`gemstone` for its rank).
+NONE_SHOWN_AS = {"gemstone": "no gemstone"}
+TABLE_HIDES = frozenset({"gemstone_rank"})
+
+
 def _cell(value: Any, key: str | None = None) -> str:
     """A value as a person reads it in a table: lists comma-separated, yes/no, 1,234,567.50."""
     if value is None:
-        return ""
+        return NONE_SHOWN_AS.get(key, "")
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, (int, float)):
@@ -74,10 +81,17 @@ def _cell(value: Any, key: str | None = None) -> str:
 def console(stderr: bool = False):
     from rich.console import Console
 
+    class PipeQuietConsole(Console):
+        def on_broken_pipe(self) -> None:
+            # Rich exits 1 when the reader goes away; a reader that stops early is not an error (SPEC 1):
+            # the CLI's one handler ends such a command quietly with exit 0.
+            self.quiet = True
+            raise BrokenPipeError
+
     stream = sys.stderr if stderr else sys.stdout
     # Off a terminal Rich would assume 80 columns and fold wide tables; a file has no edge.
     width = None if stream.isatty() else 240
-    return Console(file=stream, highlight=False, soft_wrap=False, width=width)
+    return PipeQuietConsole(file=stream, highlight=False, soft_wrap=False, width=width)
 
 
 def shown(text: Any) -> str:
@@ -149,7 +163,7 @@ def rows(
     if not data:
         note(empty)
         return
-    cols = list(columns or data[0].keys())
+    cols = [c for c in (columns or data[0].keys()) if columns or c not in TABLE_HIDES]
     table(([_cell(r.get(c), c) for c in cols] for r in data), [(headers or {}).get(c, c) for c in cols], title=title)
 
 
@@ -202,9 +216,8 @@ def table(body: Iterable[Sequence[str]], header: Sequence[str], *, title: str | 
     materialised = [[shown(c) for c in r] for r in body]
     header = [shown(h) for h in header]
     limit = PLAIN_ABOVE_ROWS if sys.stdout.isatty() else PLAIN_ABOVE_ROWS_OFF_TERMINAL
+    right = [bool(justify_numbers) and _numeric_column([r[i] for r in materialised]) for i in range(len(header))]
     if len(materialised) > limit:
-        right = [bool(justify_numbers and all(_looks_numeric(r[i]) for r in materialised if r[i] != ""))
-                 for i in range(len(header))]
         _plain_table(materialised, header, title, right)
         return
     from rich import box
@@ -212,19 +225,26 @@ def table(body: Iterable[Sequence[str]], header: Sequence[str], *, title: str | 
 
     t = Table(title=rich_text(title) if title else None, box=box.SIMPLE_HEAVY, title_justify="left", show_edge=False)
     for i, h in enumerate(header):
-        numeric = justify_numbers and materialised and all(_looks_numeric(r[i]) for r in materialised if r[i] != "")
-        t.add_column(rich_text(h), justify="right" if numeric else "left", overflow="fold")
+        t.add_column(rich_text(h), justify="right" if right[i] else "left", overflow="fold")
     for r in materialised:
         t.add_row(*(rich_text(c) for c in r))
     console().print(t)
 
 
+# A number as tables write it: 1,234.50  57.1%  14d  3 (100%)  $45,000
+_NUMERIC_CELL = re.compile(r"^[-+]?[$€£]?\d[\d,]*(\.\d+)?\s*(%|d|h|days?|hours?)?"
+                           r"(\s*\(\s*(-|[-+]?\d[\d,]*(\.\d+)?\s*%?)\s*\))?$")
+_NO_VALUE = frozenset({"", "-", "—", "–", "n/a"})  # what a number column shows where there is no number
+
+
 def _looks_numeric(text: str) -> bool:
-    try:
-        float(text.replace(",", "").rstrip("%"))
-        return True
-    except ValueError:
-        return False
+    return bool(_NUMERIC_CELL.match(text.strip()))
+
+
+def _numeric_column(cells: list[str]) -> bool:
+    """Right-aligned (SPEC 1, tables line up): every cell with a value is a number, and one is."""
+    values = [c for c in cells if c.strip() not in _NO_VALUE]
+    return bool(values) and all(_looks_numeric(c) for c in values)
 
 
 def record(data: dict, fmt: Format, *, title: str | None = None, nested: dict[str, Sequence[str]] | None = None) -> None:
@@ -237,7 +257,7 @@ def record(data: dict, fmt: Format, *, title: str | None = None, nested: dict[st
     if fmt is Format.csv:
         rows([data], fmt)
         return
-    flat = [(k, v) for k, v in data.items() if k not in nested]
+    flat = [(k, v) for k, v in data.items() if k not in nested and k not in TABLE_HIDES]
     table(([k, _cell(v, k)] for k, v in flat), ["field", "value"], title=title, justify_numbers=False)
     for key, cols in nested.items():
         value = data.get(key)

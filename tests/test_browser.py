@@ -196,6 +196,47 @@ def test_phone_width_and_print(browser, demo_page):
         visit.close()
 
 
+def test_charts_are_read_by_people(browser, demo_page):
+    """SPEC 16 in the rendered page: a flagged point is the one seen where it shares its place with an
+    unflagged one, every legend entry has a mark, count axes tick at whole numbers, the current quarter is
+    marked as in progress."""
+    db, html = demo_page
+    flagged = [r for r in json.loads(_run(db, "report", "pse", "-f", "json").stdout) if r["stale_hours"]]
+    assert flagged  # the demo has a stale engagement at the very point of an in-budget one
+    visit = Visit(browser, html)
+    try:
+        page = visit.page
+        seen = page.evaluate("""() => {
+            const svg = document.querySelector('svg[data-chart="pse"]');
+            svg.scrollIntoView();
+            const out = [];
+            for (const use of svg.querySelectorAll('g[id^="PathCollection"] use')) {
+                const r = use.getBoundingClientRect();
+                const top = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);
+                out.push({fill: use.style.fill, top: top && top.style ? top.style.fill : null,
+                          whole: r.width > 4 && r.height > 4});
+            }
+            const legend = [...svg.querySelectorAll('g[id^="legend"] use')]
+                .filter(e => { const r = e.getBoundingClientRect(); return r.width > 2 && r.height > 2; })
+                .map(e => e.style.fill);
+            return {points: out, legend};
+        }""")
+        orange = [p for p in seen["points"] if p["fill"] in ("rgb(230, 159, 0)", "#e69f00")]
+        assert orange and all(p["top"] == p["fill"] for p in orange), seen  # drawn on top, visible
+        assert all(p["whole"] for p in seen["points"])
+        # every legend entry has a visible mark, in its group's colour: over budget, stale, in budget
+        assert sorted(seen["legend"]) == sorted({p["fill"] for p in seen["points"]}) and len(seen["legend"]) == 3
+        charts = visit.charts()
+        assert "(in progress)" in charts["ttv-trend"]["text"]
+        assert "quarter in progress (figures may still change)" in charts["ttv-trend"]["text"]
+        for name in ("onboarding", "ebr", "health"):
+            ticks = page.evaluate(f"""[...document.querySelectorAll('svg[data-chart="{name}"] g[id^="{'x' if name != 'health' else 'y'}tick"] text')]
+                                     .map(t => t.textContent.trim())""")
+            assert ticks and all(t.replace("\u2212", "-").lstrip("-").isdigit() for t in ticks), (name, ticks)
+    finally:
+        visit.close()
+
+
 def test_one_quarter_and_no_ebrs_shows_labelled_empty_states(browser, tmp_path):
     db = str(tmp_path / "small.db")
     for i, (engaged, value, done) in enumerate([("2026-11-05", "2026-11-20", "2026-11-23"),

@@ -264,3 +264,68 @@ def test_typed_names_in_a_chart_stay_text(template_data, name):
     texts = "".join("".join(t.itertext()) for t in root.iter("{http://www.w3.org/2000/svg}text"))
     assert charts._label(name) in texts
     assert not [e for e in root.iter() if e.tag.split("}")[-1] in ("script", "foreignObject", "iframe", "img")]
+
+
+# --- charts are read by people (SPEC 16) --------------------------------------------------------------------
+
+
+def _pse_row(name, burned, done, *, over=False, stale=False):
+    return {"name": name, "hours_burned_pct": burned, "percent_complete": done, "over_budget": over,
+            "stale_hours": stale}
+
+
+def test_pse_chart_draws_flagged_points_on_top_and_whole_on_the_axes():
+    from cstool import charts
+
+    fig = charts.pse_burn([_pse_row("in budget", 45.5, 50), _pse_row("stale", 45.5, 50, stale=True),
+                           _pse_row("over", 115, 10, over=True), _pse_row("new", 0, 0)])
+    ax = fig.axes[0]
+    z = {c.get_label(): c.get_zorder() for c in ax.collections}
+    assert z["in budget"] < z["hours not logged for 14 days"] < z["over budget"]
+    assert all(not c.get_clip_on() for c in ax.collections)  # the point at 0%, 0% is drawn whole
+    legend = ax.get_legend()
+    names = [t.get_text() for t in legend.get_texts()]
+    assert names[1:] == ["over budget", "hours not logged for 14 days", "in budget"]
+    for handle in legend.legend_handles[1:]:  # every entry has a visible mark
+        assert handle.get_facecolor()[0][3] > 0
+
+
+def test_count_axes_tick_at_whole_numbers():
+    from cstool import charts
+
+    fig = charts.onboarding_status({"counts": {"in-progress": 1, "not-started": 2}, "overdue_counts": {}})
+    ticks = fig.axes[0].get_xticks()
+    assert len(ticks) >= 2 and all(float(t).is_integer() for t in ticks)
+    fig = charts.health_colours({"red": 1, "yellow": 0, "green": 2, None: 0})
+    assert all(float(t).is_integer() for t in fig.axes[0].get_yticks())
+
+
+def _quarter(label, start, end, pct):
+    metrics = [{"metric": m, "goal_days": g, "count": 5, "median_days": 10.0, "p90_days": 20.0,
+                "within_goal_pct": pct} for m, g in (("tte", 14), ("ttfv", 30), ("tto", 45))]
+    return {"quarter": label, "start": start, "end": end, "cohort": "achieved", "metrics": metrics}
+
+
+def test_trend_marks_the_quarter_in_progress_and_colours_shares_by_the_goal():
+    from datetime import date
+
+    from matplotlib.colors import to_hex
+
+    from cstool import charts
+
+    reports = [_quarter("FY2027-Q2", "2026-05-01", "2026-07-31", 90.0),
+               _quarter("FY2027-Q3", "2026-08-01", "2026-10-31", 42.0),
+               _quarter("FY2027-Q4", "2026-11-01", "2027-01-31", 60.0)]
+    fig = charts.ttv_trend(reports, today=date(2026, 11, 24))
+    bottom = fig.axes[3]
+    labels = [t.get_text() for t in bottom.get_xticklabels()]
+    assert labels == ["FY2027-Q2", "FY2027-Q3", "FY2027-Q4\n(in progress)"]
+    bars = bottom.patches
+    assert [to_hex(b.get_facecolor()[:3]) for b in bars] == [charts.GREEN.lower(), charts.VERMILLION.lower(),
+                                                            charts.ORANGE.lower()]
+    assert [b.get_hatch() for b in bars] == [None, None, "///"]
+    legend = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert "quarter in progress (figures may still change)" in legend
+    assert any(text.startswith("within the goal: under 50%") for text in legend)
+    finished = charts.ttv_trend(reports, today=date(2027, 3, 1))
+    assert "in progress" not in " ".join(t.get_text() for t in finished.axes[3].get_xticklabels())

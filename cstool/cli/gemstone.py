@@ -70,4 +70,6 @@ def summary(ctx: typer.Context, fmt: FormatOpt = Format.table) -> None:
 
     with querying(ctx) as session:
         data = gemstone_summary(session)
-    render.rows(data, fmt, columns=["gemstone", "rank", "accounts", "iacv"], title="Gemstones")
+    # the table reads "no gemstone" for the unranked accounts, ranked best first; json and csv keep the rank
+    render.rows(data, fmt, columns=["gemstone", "accounts", "iacv"] if fmt is Format.table else
+                ["gemstone", "rank", "accounts", "iacv"], title="Gemstones")

@@ -41,6 +41,8 @@ class CstoolGroup(TyperGroup):
     def resolve_command(self, ctx: typer.Context, args: list[str]):
         if args and args[0] in LAZY and args[0] not in self.commands:
             self.commands[args[0]] = _load(args[0])
+        if args and not args[0].startswith("-") and self.get_command(ctx, args[0]) is None:
+            ctx.fail(unknown_command(args[0], self.list_commands(ctx)))
         return super().resolve_command(ctx, args)
 
     def invoke(self, ctx: typer.Context) -> Any:
@@ -65,6 +67,17 @@ class CstoolGroup(TyperGroup):
                 f"internal error: {type(error).__name__}: {text[:300]} (run with --debug for the traceback)"
             )
             raise typer.Exit(int(ExitCode.REFUSED)) from None
+
+
+def unknown_command(name: str, commands: list[str]) -> str:
+    """`No such command 'reprot'. Did you mean 'report'?`: the close names of every command, loaded or not."""
+    from difflib import get_close_matches
+
+    close = get_close_matches(name, commands, n=3, cutoff=0.6)
+    close += [c for c in commands if c.startswith(name[:3]) and c not in close and len(name) >= 3][:3 - len(close)]
+    if not close:
+        return f"No such command {name!r}. Commands: {', '.join(commands)}."
+    return f"No such command {name!r}. Did you mean " + " or ".join(repr(c) for c in close) + "?"
 
 
 def _silence_stdout() -> None:

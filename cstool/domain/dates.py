@@ -151,3 +151,27 @@ def not_after_tomorrow(field: str, value: date | None, *, today: date) -> date |
     if value is not None and value > latest:
         raise InvalidValue(field, value.isoformat(), f"a date may not be later than tomorrow ({latest.isoformat()})")
     return value
+
+
+def numeric_reading(raw: str) -> str | None:
+    """How a numeric date with a four-digit year can be read: "mdy" when only month-first is a real day
+    (10/27/2026), "dmy" when only day-first is (27/10/2026), "both" when either is (01/02/2026), None when
+    it is not such a date or reads the same both ways (05/05/2026).  A file's numeric dates decide its
+    order from these (services/importing/base.decide_date_order)."""
+    m = _NUMERIC.match((raw or "").strip())
+    if not m:
+        return None
+    a, b, c = m.groups()
+    if len(a) == 4 or len(c) != 4:
+        return None
+    x, y, year = int(a), int(b), int(c)
+    readings = set()
+    for order, (month, day) in (("mdy", (x, y)), ("dmy", (y, x))):
+        try:
+            date(year, month, day)
+            readings.add(order)
+        except ValueError:
+            pass
+    if len(readings) == 2:
+        return None if x == y else "both"
+    return readings.pop() if readings else None

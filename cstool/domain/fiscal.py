@@ -101,3 +101,8 @@ def parse_fiscal_year(
     if not m:
         raise InvalidValue("fy", raw, "use a fiscal year like 2027 or FY2027, current or previous")
     return int(m.group(1))
+
+
+def quarter_in_progress(start: date, end: date, today: date) -> bool:
+    """A quarter whose figures can still change: today falls inside it (charts mark it as such)."""
+    return start <= today <= end

@@ -215,3 +215,21 @@ def standing(row: dict, *, today: date, goals: dict[str, int]) -> dict[str, Stan
             clock = row[CLOCK_FIELD[metric]]
             out[metric] = Standing(metric, kind, days_left=goals[metric] - (today - clock).days)
     return out
+
+
+# How a quarter's within-goal share compares with the goal (every measured onboarding within it): the
+# dashboard colours the share by this, never green whatever its value.
+WITHIN_GOAL_GOOD_PCT = 80.0  # four in five or more within the goal
+WITHIN_GOAL_FAIR_PCT = 50.0  # at least half: the median is within the goal
+WITHIN_GOAL_BANDS = {"good": f"{WITHIN_GOAL_GOOD_PCT:g}% or more within the goal",
+                     "fair": f"{WITHIN_GOAL_FAIR_PCT:g}% to {WITHIN_GOAL_GOOD_PCT:g}%",
+                     "poor": f"under {WITHIN_GOAL_FAIR_PCT:g}% (the median misses the goal)"}
+
+
+def within_goal_band(pct: float | None) -> str | None:
+    """good / fair / poor for a within-goal share (None when nothing was measured)."""
+    if pct is None:
+        return None
+    if pct >= WITHIN_GOAL_GOOD_PCT:
+        return "good"
+    return "fair" if pct >= WITHIN_GOAL_FAIR_PCT else "poor"

@@ -72,7 +72,7 @@ def store_info(engine: Engine, location: Location) -> dict:
         "head": schema.HEAD,
         "journal_mode": journal,
         "size_bytes": location.path.stat().st_size if location.path is not None and location.path.exists() else None,
-        "mode": oct(location.path.stat().st_mode & 0o777) if location.path is not None and location.path.exists() else None,
+        "mode": format(location.path.stat().st_mode & 0o777, "04o") if location.path is not None and location.path.exists() else None,
         "rows": counts,
     }
     return info

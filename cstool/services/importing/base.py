@@ -1,11 +1,15 @@
-"""What every import kind shares: the CSV reader, header matching, cell parsers, the two passes.
+"""What every import kind shares: the columns and kinds, the parse step and the two passes.
+
+Reading a file (its encoding, separator, and the lines a CRM report adds) is ``reading.py``; which column
+is which field (known headers, ``--map``, the warning for an unused column) is ``headers.py``.
 
 A kind (see ``kinds_*.py``) is a declaration: its columns (our field name, the CRM headers that mean
 the same, the parser of one cell), a ``resolve`` step that turns references into ids and applies the
-rules that need the store or the other rows, and a ``write`` step.  ``run`` does the rest for every
+rules that need the store or the other rows, and a ``write`` step.  ``check`` and ``write`` do the rest for every
 kind alike:
 
 1. read the header, match it to the columns (case and spacing ignored), refuse a missing required one;
+   without --date-order, let the file's numeric dates decide their order (``decide_date_order``);
 2. ``check``: parse and resolve every row in batches, collecting bad rows by line, in a READ transaction:
    nothing is written and no write lock is held, however long the file takes to read;
 3. ``write``: with no bad row, in the caller's one write transaction, resolve each batch again (the store
@@ -18,13 +22,12 @@ read once; a larger file is read again for the write pass and memory stays flat.
 
 from __future__ import annotations
 
-import csv
 import os
 import re
 from operator import itemgetter
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, Callable, Iterator, TextIO
+from typing import Any, Callable
 
 from sqlalchemy import func, insert, select, text as sql_text
 from typing import TYPE_CHECKING
@@ -44,7 +47,9 @@ if TYPE_CHECKING:
 
 
 def norm(header: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", header.lower())
+    """A header as compared: case, spacing and punctuation ignored, and a Salesforce API name's `__c`
+    suffix dropped (`Health_Score__c`, what Data Loader writes, is `Health Score`)."""
+    return re.sub(r"[^a-z0-9]", "", re.sub(r"__c$", "", header.strip().lower()))
 
 
 @dataclass(frozen=True)
@@ -53,6 +58,11 @@ class Column:
     headers: tuple[str, ...] = ()  # other spellings (CRM exports)
     parse: Callable[[str, "Context", str], Any] = cells.text()
     required: bool = False
+    note: str = ""  # what `import KIND --columns` says beside the headers (e.g. read, not stored)
+
+    @property
+    def reads_date(self) -> bool:
+        return getattr(self.parse, "reads_date", False)
 
 
 @dataclass(slots=True)
@@ -77,12 +87,19 @@ class ImportResult:
     onboardings_created: int = 0
     placeholders_filled: int = 0
     mode: str = "crm"
+    skipped: dict[str, int] = field(default_factory=dict)  # why -> lines (report footer, totals rows)
+    warnings: list[str] = field(default_factory=list)  # unused columns with the field they may be, ...
+    date_order: str | None = None  # the numeric date order the file decided (mdy|dmy), when it did
+    date_order_because: str = ""  # "10/27/2026 on line 3"
+    source_format: str = ""  # "Windows-1252, semicolon-separated"
 
     def as_dict(self) -> dict:
         return {"kind": self.kind, "rows": self.rows, "created": self.created, "updated": self.updated,
                 "errors": [{"line": line, "reason": reason} for line, reason in self.errors],
                 "error_count": self.error_count, "ignored_headers": self.ignored_headers, "dry_run": self.dry_run,
-                "onboardings_created": self.onboardings_created, "placeholders_filled": self.placeholders_filled}
+                "onboardings_created": self.onboardings_created, "placeholders_filled": self.placeholders_filled,
+                "skipped_lines": [{"reason": why, "lines": n} for why, n in self.skipped.items()],
+                "warnings": self.warnings, "date_order": self.date_order, "file_format": self.source_format}
 
     def error(self, line: int, reason: str) -> None:
         self.error_count += 1
@@ -128,100 +145,19 @@ class Kind:
     aliases: tuple[str, ...] = ()
     help: str = ""
     history_account: Callable | None = None  # the account of a row, in SQL, when the table has no account_id
+    # (fields, warning): a rule needs one of these fields; a file with none of them is warned about once
+    needs: tuple[tuple[tuple[str, ...], str], ...] = ()
 
-    def header_map(self, header: list[str], result: ImportResult) -> dict[int, Column]:
-        known: dict[str, Column] = {}
-        for column in self.columns:
-            for spelling in (column.field, *column.headers):
-                known.setdefault(norm(spelling), column)
-        mapping: dict[int, Column] = {}
-        seen: set[str] = set()
-        for i, h in enumerate(header):
-            column = known.get(norm(h))
-            if column is None or column.field in seen:
-                if h.strip():
-                    result.ignored_headers.append(h)
-                continue
-            mapping[i] = column
-            seen.add(column.field)
-        missing = [c for c in self.columns if c.required and c.field not in seen]
-        if missing:
-            raise RuleViolation(
-                f"import {self.name}: the header has no column for "
-                + ", ".join(f"{c.field} (e.g. {', '.join((c.field, *c.headers)[:3])})" for c in missing)
-                + "; nothing was imported.")
-        return mapping
+    def header_map(self, header: list[str], result: ImportResult,
+                   mapped: dict[str, str] | None = None) -> dict[int, Column]:
+        from cstool.services.importing.headers import header_map
+
+        return header_map(self, header, result, mapped or {})
 
 
-# --- reading ---------------------------------------------------------------------------------------------
+# --- reading: see reading.py (encodings, separators, report lines); the names stay importable from here ----
 
-
-class Reader:
-    """CSV records with the line each starts on, and the bytes read so far (for a progress bar)."""
-
-    def __init__(self, stream: TextIO, *, count_bytes: bool = True) -> None:
-        self.bytes = 0
-        self._stream = stream
-        self.reader = csv.reader(self._lines() if count_bytes else stream)
-
-    def _lines(self) -> Iterator[str]:
-        for line in self._stream:
-            self.bytes += len(line.encode("utf-8", "surrogatepass"))
-            yield line
-
-    def records(self) -> Iterator[tuple[int, list[str]]]:
-        last = self.reader.line_num
-        for record in self.reader:
-            yield last + 1, record
-            last = self.reader.line_num
-
-
-def open_csv(path: str) -> TextIO:
-    try:
-        stream = open(path, newline="", encoding="utf-8-sig", errors="strict")
-    except FileNotFoundError:
-        raise InvalidValue("file", path, "no such file", whole=True) from None
-    except IsADirectoryError:
-        raise InvalidValue("file", path, "it is a directory; give a CSV file", whole=True) from None
-    except PermissionError:
-        raise InvalidValue("file", path, "it cannot be read (permission denied)", whole=True) from None
-    return stream
-
-
-def read_header(path: str) -> list[str]:
-    with open_csv(path) as stream:
-        try:
-            return next(csv.reader(stream))
-        except StopIteration:
-            raise RuleViolation(f"import: {path} is empty; nothing was imported.") from None
-        except (csv.Error, UnicodeDecodeError) as exc:
-            raise RuleViolation(f"import: {path} is not a readable UTF-8 CSV ({exc}); nothing was imported.") from None
-
-
-def raw_batches(path: str, result: ImportResult, *, count_rows: bool,
-                count_bytes: bool = True) -> Iterator[tuple[Reader, list[tuple[int, list[str]]]]]:
-    """(reader, [(line, cells)]) in batches, header skipped, blank lines dropped; unreadable text is a bad row."""
-    with open_csv(path) as stream:
-        reader = Reader(stream, count_bytes=count_bytes)
-        records = reader.records()
-        batch: list[tuple[int, list[str]]] = []
-        try:
-            next(records)
-            for line, record in records:
-                if not "".join(record).strip():  # a blank line, or only empty cells
-                    continue
-                if count_rows:
-                    result.rows += 1
-                batch.append((line, record))
-                if len(batch) >= BATCH:
-                    yield reader, batch
-                    batch = []
-        except csv.Error as exc:
-            result.error(reader.reader.line_num, f"unreadable CSV: {exc}")
-        except UnicodeDecodeError as exc:
-            result.error(reader.reader.line_num + 1, f"not UTF-8 text ({exc.reason}); save the file as UTF-8")
-        if batch:
-            yield reader, batch
+from cstool.services.importing.reading import Reader, raw_batches, read_header  # noqa: E402,F401
 
 
 CACHE_MAX = 20_000  # distinct cells remembered per column (segments, plans, CSMs, dates repeat a lot)
@@ -259,18 +195,72 @@ def _parse_rows(ctx: Context, mapping: dict[int, Column], width: int, batch) -> 
     return rows
 
 
+def decide_date_order(ctx: Context, kind: Kind, path: str, mapping: dict[int, Column]) -> None:
+    """Without --date-order the file decides how its numeric dates read: some value that can only be
+    month-first (10/27/2026) and none that can only be day-first -> month-first, and the reverse; both
+    kinds, or ambiguous values and none that decides, are refused naming --date-order."""
+    from cstool.domain.dates import numeric_reading
+
+    columns = [i for i, c in mapping.items() if c.reads_date]
+    if not columns:
+        return
+    first: dict[str, tuple[int, str]] = {}
+    looked: set[str] = set()
+    for _reader, batch in raw_batches(path, ImportResult(kind.name), count_rows=False, count_bytes=False,
+                                      report_lines=True):
+        for line, record in batch:
+            for i in columns:
+                cell = record[i].strip() if i < len(record) else ""
+                if not cell or cell in looked:
+                    continue
+                looked.add(cell)
+                reading = numeric_reading(cell)
+                if reading is not None and reading not in first:
+                    first[reading] = (line, cell)
+        if "mdy" in first and "dmy" in first:
+            break
+    order = {"mdy": "month-first", "dmy": "day-first"}
+    if "mdy" in first and "dmy" in first:
+        (la, ca), (lb, cb) = first["mdy"], first["dmy"]
+        raise RuleViolation(f"import {kind.name}: {path} has month-first dates ({ca} on line {la}) and day-first "
+                            f"dates ({cb} on line {lb}); give --date-order mdy or dmy; nothing was imported.")
+    decided = next((o for o in ("mdy", "dmy") if o in first), None)
+    if decided is None:
+        if "both" in first:
+            line, cell = first["both"]
+            raise RuleViolation(f"import {kind.name}: {path} has numeric dates that read month-first or day-first "
+                                f"({cell} on line {line}) and none that decides; give --date-order mdy or dmy; "
+                                "nothing was imported.")
+        return
+    ctx.date_order = decided
+    ctx.result.date_order = decided
+    line, cell = first[decided]
+    ctx.result.date_order_because = f"numeric dates read {order[decided]} ({cell} on line {line} decides)"
+
+
 def check(kind: Kind, path: str, ctx: Context,
           progress: Callable[[int, int], None] | None) -> list[list[tuple[int, list[str]]]] | None:
-    """The check pass (no write lock: `ctx.session` is a read transaction): every row parsed and resolved, bad
-    rows collected by line.  Returns the file's records when it is small enough to hold (else None: the write
-    pass reads it again)."""
+    """The check pass (no write lock: `ctx.session` is a read transaction): the header mapped (``--map``,
+    ``--strict``), the date order decided, every row parsed and resolved, bad rows collected by line.  Returns
+    the file's records when it is small enough to hold (else None: the write pass reads it again)."""
+    from cstool.services.importing.headers import header_map
+    from cstool.services.importing.reading import file_format
+
     result = ctx.result
     header = read_header(path)
-    mapping = kind.header_map(header, result)
+    result.source_format = file_format(path).label
+    mapping = header_map(kind, header, result, dict(ctx.options.get("map") or {}), path=path)
+    if ctx.options.get("strict") and result.ignored_headers:
+        raise RuleViolation(f"import {kind.name} --strict: {path} has column(s) that would not be imported: "
+                            + "; ".join(result.warnings[:len(result.ignored_headers)])
+                            + "; nothing was imported.")
+    if ctx.date_order is None:
+        decide_date_order(ctx, kind, path, mapping)
     ctx.state["mapping"], ctx.state["width"] = mapping, len(header)
     total = os.path.getsize(path) if os.path.isfile(path) else 0
     kept: list[list[tuple[int, list[str]]]] | None = []
-    for reader, batch in raw_batches(path, result, count_rows=True, count_bytes=progress is not None):
+    for reader, batch in raw_batches(path, result, count_rows=True, count_bytes=progress is not None,
+                                     report_lines=True):
         kind.resolve(ctx, _parse_rows(ctx, mapping, len(header), batch))
         if kept is not None:
             kept.append(batch)
@@ -300,7 +290,8 @@ def write(kind: Kind, path: str, ctx: Context, kept: list[list[tuple[int, list[s
     total = os.path.getsize(path) if os.path.isfile(path) else 0
     before = result.error_count
     batches = ((None, batch) for batch in kept) if kept is not None else \
-        raw_batches(path, ImportResult(kind.name), count_rows=False, count_bytes=progress is not None)
+        raw_batches(path, ImportResult(kind.name), count_rows=False, count_bytes=progress is not None,
+                    report_lines=True)
     for reader, batch in batches:
         rows = kind.resolve(ctx, _parse_rows(ctx, mapping, width, batch))
         if result.error_count == before:

@@ -28,6 +28,9 @@ def day(v: str, ctx: "Context", name: str) -> date:
     return parse_date(v, field=name, date_order=ctx.date_order, today=ctx.today)
 
 
+day.reads_date = True  # type: ignore[attr-defined]  (the file's numeric dates decide their order)
+
+
 def boolean(v: str, ctx: "Context", name: str) -> bool:
     key = v.strip().lower()
     if key in TRUE:

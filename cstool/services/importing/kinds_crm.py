@@ -20,7 +20,7 @@ def _field(option: str):
 
 
 ACCOUNT_COLUMNS = (
-    Column("name", ("Account Name", "Account", "Customer"), name_of(), required=True),
+    Column("name", ("Account Name", "Account", "Customer", "Company name"), name_of(), required=True),
     Column("segment", ("Sales Segment", "Account Segment"), _field("segment")),
     Column("plan", ("Product Plan", "Subscription Plan"), _field("plan")),
     Column("users", ("Licensed Users", "Seats", "Licenses"), _field("users")),
@@ -29,13 +29,13 @@ ACCOUNT_COLUMNS = (
     Column("sentiment", ("CSM Sentiment", "csm_sentiment"), _field("sentiment")),
     Column("csm", ("Customer Success Manager", "Technical Account Manager", "TAM"), _field("csm")),
     Column("sa", ("Solutions Architect",), _field("sa")),
-    Column("owner", ("Account Owner", "AE"), _field("owner")),
+    Column("owner", ("Account Owner", "AE", "Company owner"), _field("owner")),
     Column("cs_project", ("CS Project", "CS Project URL", "cs_project_url",
                            "GitLab Customer Success Project"), _field("cs_project")),
     Column("slack", ("Slack Channel", "Customer Slack Channel", "slack_channel"), _field("slack")),
     Column("stage", ("Lifecycle Stage", "lifecycle_stage"), _field("stage")),
     Column("ebr_cadence", ("EBR Cadence",), _field("ebr_cadence")),
-    Column("domain", ("domains", "Email Domains", "Domain"), _field("domain")),
+    Column("domain", ("domains", "Email Domains", "Domain", "Company Domain Name"), _field("domain")),
     Column("arr", ("ARR", "arr_cents", "Annual Recurring Revenue", "Current ARR", "Total ARR"), _field("arr")),
     Column("renewal_date", ("Next Renewal Date", "Renewal Date", "Subscription End Date", "Contract End Date"), day),
     Column("term", ("term_months", "Term (Months)", "Subscription Term", "Contract Term", "Term Length"),
@@ -112,7 +112,9 @@ def _write_accounts(ctx: Context, rows: list[Row]) -> None:
 
 
 ACCOUNTS = Kind("accounts", "account", "account", ACCOUNT_COLUMNS, _resolve_accounts, _write_accounts,
-                aliases=("account",), help="Account Name, Segment, Plan, Licensed Users, iACV, CSM, SA, Owner, ...")
+                aliases=("account",), help="Account Name, Segment, Plan, Licensed Users, iACV, CSM, SA, Owner, ...",
+                needs=((("users", "iacv"), "the file has no users and no iACV column: the gemstone of its new "
+                        "accounts cannot be ranked (they stay `no gemstone`); add one or use --map"),))
 
 
 # --- contacts and opportunities: a name unique within its account --------------------------------------------

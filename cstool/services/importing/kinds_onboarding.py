@@ -76,7 +76,7 @@ def _resolve_onboardings(ctx: Context, rows: list[Row]) -> list[Row]:
 
 
 def _values(r: Row) -> dict:
-    out = {k: v for k, v in r.values.items() if k not in ("account", "opportunity")}
+    out = {k: v for k, v in r.values.items() if k not in ("account", "opportunity", "name")}
     if "opportunity" in r.refs:
         out["opportunity_id"] = r.refs["opportunity"]
     if out.get("first_engaged_date") is not None:  # a date the file gives was set by a person: it wins and stays
@@ -127,26 +127,29 @@ def _finish_onboardings(ctx: Context) -> None:
 ONBOARDINGS = Kind(
     "onboardings", "onboarding", "onboarding",
     (
-        Column("account", ("Account Name",), text(200), required=True),
+        Column("account", ("Account Name", "Account"), text(200), required=True),
+        Column("name", ("Customer Onboarding Name", "Onboarding Name"), text(300),
+               note="read, not stored: an onboarding is known by its account"),
         Column("status", ("Onboarding Status",), pick(rules.STATUSES, {"complete": "completed", "done": "completed",
                                                                        "hold": "on-hold", "new": "not-started"})),
-        Column("opportunity", ("Opportunity Name",), text(200)),
+        Column("opportunity", ("Opportunity Name", "Opportunity"), text(200)),
         Column("purchase_date", ("Original Contract Date", "Purchase"), day),
         Column("start_date", ("Start", "Onboarding Start Date"), day),
-        Column("first_engaged_date", ("First Engaged", "First Engagement Date"), day),
-        Column("infra_ready_date", ("Infra Ready", "Infrastructure Ready Date"), day),
+        Column("first_engaged_date", ("First Engaged", "First Engagement Date", "First Reach-out", "First Reach-out Date"), day),
+        Column("infra_ready_date", ("Infra Ready", "Infrastructure Ready Date", "Infrastructure Ready"), day),
         Column("first_value_date", ("First Value",), day),
-        Column("finish_date", ("Completed Date", "Completion Date", "Finish"), day),
-        Column("owner", ("CSM", "Onboarding Owner"), text(200)),
+        Column("finish_date", ("Completed Date", "Completion Date", "Finish", "Onboarding Finish Date"), day),
+        Column("owner", ("CSM", "Onboarding Owner", "Owner", "Technical Account Manager"), text(200)),
         Column("greenfield", (), boolean),
-        Column("notes", (), text(4000)),
-        Column("challenges", ("Challenges/Highlights", "Highlights"), text(4000)),
+        Column("notes", ("Onboarding Notes",), text(4000)),
+        Column("challenges", ("Challenges/Highlights", "Highlights", "Onboarding Challenges / Highlights"), text(4000)),
         Column("success_plan_url", ("Success Plan", "Success Plan URL"), lambda v, ctx, n: f.url(n, v)),
         Column("delay_reason", ("Reason", "Delay Reason"), text(2000)),
         Column("delay_cause", ("Cause",), pick(rules.DELAY_CAUSES)),
-        Column("survey_sent", (), boolean),
-        Column("survey_received", (), boolean),
-        Column("experience_score", ("Score", "Experience Score"), lambda v, ctx, n: rules.experience_score(v)),
+        Column("survey_sent", ("Survey Sent", "Onboarding experience survey sent?"), boolean),
+        Column("survey_received", ("Survey Received", "Onboarding experience survey results received?"), boolean),
+        Column("experience_score", ("Score", "Experience Score", "Customer Experience Score",
+                                    "Onboarding experience score"), lambda v, ctx, n: rules.experience_score(v)),
     ),
     _resolve_onboardings, _write_onboardings, finish=_finish_onboardings,
     aliases=("onboarding",), help="Account Name, Status, Purchase Date, Start Date, First Engaged, First Value, ...",

@@ -29,10 +29,15 @@ def iso_day(v, ctx, name):
     return day(v, ctx, name).isoformat()  # parse_settings reads ISO; the import's --date-order is applied here
 
 
+iso_day.reads_date = True  # type: ignore[attr-defined]
+
+
 def _settle(r: Row) -> dict:
     values = parse_settings({k: v for k, v in r.values.items() if k in SETTINGS})
     if "hours_updated" in r.values:
         values["hours_updated_date"] = r.values["hours_updated"]
+    if "approved" in r.values:
+        values["approved"] = r.values["approved"]
     status = values.get("status", "backlog")
     if status == "completed":
         if values.get("completed_date") is None:
@@ -46,6 +51,8 @@ def _resolve(ctx: Context, rows: list[Row]) -> list[Row]:
     for r in rows:
         try:
             r.refs["values"] = _settle(r)
+            if "hours_consumed" in r.values:  # the one time entry it becomes is dated the hours-updated date
+                r.refs["values"].setdefault("hours_updated_date", ctx.today)
             settled.append(r)
         except CstoolError as exc:
             ctx.error(r.line, exc.message)
@@ -66,6 +73,7 @@ def _write(ctx: Context, rows: list[Row]) -> None:
         **blank, **defaults, **r.refs["values"], "name": r.values["name"], "name_key": name_key(r.values["name"]),
         "account_id": r.account_id, "opportunity_id": r.refs["opportunity"], "created_at": ctx.stamp,
         "updated_at": ctx.stamp})
+    _consumed_entries(ctx, [r for r in rows if "hours_consumed" in r.values])
     for r in rows:
         have = set(ctx.session.scalars(select(PseContact.contact_id).where(PseContact.pse_id == r.existing_id)))
         add = [c for c in dict.fromkeys(r.refs.get("contacts", [])) if c not in have]
@@ -75,34 +83,61 @@ def _write(ctx: Context, rows: list[Row]) -> None:
                            account_id=r.account_id, changes={"contacts": (None, ", ".join(map(str, add)))})
 
 
+def _consumed_entries(ctx: Context, rows: list[Row]) -> None:
+    """An imported Hours Consumed becomes one time entry (note "imported", dated the hours-updated date) for
+    what the engagement's entries do not already hold, so consumed hours stay the sum of time entries."""
+    from cstool.queries.pse import consumed
+
+    have = consumed(ctx.session.connection(), [r.existing_id for r in rows])
+    entries = []
+    for r in rows:
+        missing = r.values["hours_consumed"] - have.get(r.existing_id, 0)
+        if missing < 0:
+            ctx.error(r.line, f"Hours Consumed: {r.values['hours_consumed'] / 100:g} is less than the "
+                              f"{have[r.existing_id] / 100:g} hours already logged on this engagement; "
+                              "correct its time entries instead")
+        elif missing > 0:
+            entries.append(Row(r.line, {"hours": missing, "date": r.refs["values"]["hours_updated_date"]},
+                               account_id=r.account_id, refs={"pse_id": r.existing_id}))
+    insert_new(ctx, TIME_ENTRIES, entries, lambda e: {
+        "pse_id": e.refs["pse_id"], "on_date": e.values["date"], "centihours": e.values["hours"],
+        "note": "imported", "actor": ctx.actor, "created_at": ctx.stamp})
+    ctx.result.created -= len(entries)  # the engagements are the records imported; their hours come with them
+
+
 PSES = Kind(
     "pses", "pse", "pse",
     (
-        Column("account", ("Account Name",), text(200), required=True),
-        Column("opportunity", ("Opportunity Name",), text(200), required=True),
-        Column("name", ("PSE Name", "Engagement Name", "Project Name"), name_of(300), required=True),
-        Column("owner", ("Engagement Owner", "Project Manager"), text(200)),
+        Column("account", ("Account Name", "Account"), text(200), required=True),
+        Column("opportunity", ("Opportunity Name", "Opportunity"), text(200), required=True),
+        Column("name", ("PSE Name", "Engagement Name", "Project Name", "PS Engagement Name"),
+               name_of(300),
+               required=True),
+        Column("owner", ("Engagement Owner", "Project Manager", "Owner"), text(200)),
         Column("team", ("Project Team", "project_team"), text(1000)),
         Column("type", ("Engagement Type", "engagement_type"), text(60)),
         Column("success_criteria", ("Success Criteria",), text(4000)),
-        Column("econtract", ("E-Contract", "econtract_url", "E-Contract URL"), text(500)),
-        Column("sow", ("SOW", "sow_url", "SOW URL", "Engagement Link"), text(500)),
+        Column("econtract", ("E-Contract", "econtract_url", "E-Contract URL", "Sertifi EContract", "Sertifi Contract"), text(500)),
+        Column("sow", ("SOW", "sow_url", "SOW URL", "Engagement Link", "SOW Link", "PS Engagement Link"), text(500)),
         Column("collaboration_project", ("Collaboration Project", "collaboration_project_url"), text(500)),
         Column("status", ("PSE Status", "Engagement Status"), text(30)),
         Column("percent", ("Percent Complete", "percent_complete", "% Complete"), text(10)),
         Column("notes", ("General Notes",), text(4000)),
         Column("scoped_hours", ("Scoped Hours", "Hours Scoped"), text(20)),
-        Column("approver", ("Approved By",), text(200)),
+        Column("approver", ("Approved By", "Approver"), text(200)),
+        Column("approved", ("Approved",), boolean),
         Column("passive_acceptance_language", ("Passive Acceptance Language in SOW",), boolean),
         Column("signed_acceptance", ("Signed Acceptance from Customer",), boolean),
-        Column("passive_acceptance_used", ("Passive Acceptance Used for Sign-off",), boolean),
+        Column("passive_acceptance_used", ("Passive Acceptance Used for Sign-off", "Passive acceptanced used for sign off?"), boolean),
         Column("customer_signoff", ("Customer Sign-off", "Customer Signoff"), boolean),
         Column("kickoff", ("Kick-off Date", "Kickoff Date", "kickoff_date"), iso_day),
         Column("expected_start", ("Expected Start Date", "expected_start_date"), iso_day),
         Column("expected_completion", ("Expected Completion Date", "expected_completion_date"), iso_day),
-        Column("actual_start", ("Actual Start Date", "actual_start_date"), iso_day),
+        Column("actual_start", ("Actual Start Date", "actual_start_date", "Actual Project Start Date"), iso_day),
         Column("completed", ("Completed Date", "completed_date"), iso_day),
         Column("hours_updated", ("Hours Updated Date", "hours_updated_date"), day),
+        Column("hours_consumed", ("Hours Consumed", "Consumed Hours"), lambda v, ctx, n: rules.hours(n, v),
+               note="becomes one time entry noted \"imported\", dated Hours Updated Date (else the import day)"),
         Column("contacts", ("PSE Contacts", "Customer Contacts"), names_list),
     ),
     _resolve, _write,

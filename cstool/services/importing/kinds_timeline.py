@@ -57,7 +57,7 @@ ACTIVITIES = Kind(
         Column("subject", ("Subject", "Title"), text(500), required=True),
         Column("contact", ("Contact", "Contact Name", "Name", "Email"), text(254)),
         Column("opportunity", ("Opportunity Name", "Related To"), text(200)),
-        Column("disposition", ("Call Result", "Outcome"), text(200)),
+        Column("disposition", ("Call Result", "Outcome", "Activity Disposition"), text(200)),
         Column("notes", ("Comments", "Description"), text(4000)),
     ),
     _resolve_activities, _write_activities, finish=_finish_activities,

@@ -37,13 +37,25 @@ def kind_named(name: str) -> Kind | None:
     return None
 
 
+def columns_of(kind: str) -> list[dict]:
+    """Per field of a kind, every header `import` accepts for it (`cstool import KIND --columns`)."""
+    from cstool.services.importing.headers import accepted_headers
+
+    declared = kind_named(kind)
+    if declared is None:
+        raise InvalidValue("kind", kind, "use one of " + ", ".join(k.name for k in KINDS)
+                           + " (a table name's columns are the ones `cstool export` writes)")
+    return accepted_headers(declared)
+
+
 def accepted_names() -> list[str]:
     names = [k.name for k in KINDS]
     return names + [t.name for t in tables() if t.name not in {k.table for k in KINDS}]
 
 
 def import_file(store, *, kind: str, path: str, date_order: str | None, dry_run: bool, update: bool,
-                no_onboarding: bool = False, progress: Callable[[int, int], None] | None = None) -> ImportResult:
+                no_onboarding: bool = False, mapping: dict[str, str] | None = None, strict: bool = False,
+                progress: Callable[[int, int], None] | None = None) -> ImportResult:
     """Check the whole file in a read transaction (no write lock), then write it in one write transaction.
 
     All or nothing (SPEC 9), so the write is one transaction: only the write pass holds the lock, and a peer
@@ -60,7 +72,7 @@ def import_file(store, *, kind: str, path: str, date_order: str | None, dry_run:
     header = base.read_header(path)
     result = ImportResult(kind=declared.name if declared else table.name, dry_run=dry_run)
     holder = f"import {result.kind}"
-    if table is not None and is_table_file(table, header):
+    if table is not None and is_table_file(table, header) and not mapping:
         result.mode = "table"
         import os
 
@@ -82,7 +94,8 @@ def import_file(store, *, kind: str, path: str, date_order: str | None, dry_run:
                             f"({', '.join(c.name for c in table.columns)}); nothing was imported.")
     with store.read() as session:
         ctx = Context(session=session, result=result, actor=store.actor, today=today(), stamp=now(),
-                      date_order=date_order, update=update, options={"no_onboarding": no_onboarding})
+                      date_order=date_order, update=update, options={"no_onboarding": no_onboarding, "map": mapping or {},
+                                                              "strict": strict})
         kept = base.check(declared, path, ctx, progress)
     if result.error_count:
         return result
