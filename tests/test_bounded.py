@@ -366,8 +366,10 @@ def test_health_in_batches_gives_the_same_report_and_snapshot(cli, monkeypatch):
 
     for i in range(11):
         cli.ok("account", "add", f"Co {i:02d}", "--users", str(100 * i), "--health", ("green", "red")[i % 2],
-               "--sentiment", ("green", "yellow", "red")[i % 3])
-    cli.ok("activity", "log", "Co 03", "--type", "call", "--subject", "Hi", "--date", "2026-11-20")
+               "--sentiment", ("green", "yellow", "red")[i % 3], "--ebr-cadence", ("quarterly", "none")[i % 5 == 4])
+        if i % 4:  # sentiment, engagement and EBR coverage carry half the weight: enough evidence to be scored
+            cli.ok("activity", "log", f"Co {i:02d}", "--type", "call", "--subject", "Hi",
+                   "--date", ("2026-11-20", "2026-10-10", "2026-09-01")[i % 3])
     whole = cli.json("report", "health")
     monkeypatch.setattr(health, "CARD_BATCH", 3)
     assert cli.json("report", "health") == whole
