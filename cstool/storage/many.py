@@ -37,7 +37,12 @@ class _Among(ColumnElement):
 
 
 def among(column, values: Iterable[Any]) -> ColumnElement:
-    """``column`` is one of ``values``, with one bind parameter whatever their number."""
+    """``column`` is one of ``values``, with one bind parameter whatever their number; ``values`` may also be
+    a query (a SELECT of one column), which becomes ``IN (SELECT ...)``, answered by the engine as a join."""
+    from sqlalchemy.sql.selectable import Selectable
+
+    if isinstance(values, Selectable):
+        return column.in_(values)
     values = list(dict.fromkeys(v for v in values if v is not None))
     if not values:
         return false()
