@@ -238,3 +238,13 @@ def store_copy(request, store, tmp_path):
                 conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
     return copy
+
+
+def acme_example_store(bare_cli, tmp: Path) -> str:
+    """A fresh store for one Hypothesis example (mail and calendar fuzzing): a copy of a base store holding one
+    account, Acme with domain acme.com, built once per folder and copied anew for each example."""
+    tmp.mkdir(exist_ok=True)
+    base = tmp / "base.db"
+    if not base.exists():
+        bare_cli.ok("--db", str(base), "account", "add", "Acme", "--domain", "acme.com")
+    return copy_sqlite(base, tmp / "example.db")

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.conftest import copy_sqlite
+from tests.conftest import acme_example_store
 from tests.state import store_state
 
 GOOGLE = """BEGIN:VCALENDAR
@@ -178,20 +178,11 @@ def test_broken_calendars_are_refused_whole(cli, tmp_path):
     assert "would log 8" in dry.stderr and store_state(cli.store) == before
 
 
-def _example_store(bare_cli, tmp) -> str:
-    """A fresh store for one example: a copy of a base store (one account, built once) made anew each time."""
-    tmp.mkdir(exist_ok=True)
-    base = tmp / "base.db"
-    if not base.exists():
-        bare_cli.ok("--db", str(base), "account", "add", "Acme", "--domain", "acme.com")
-    return copy_sqlite(base, tmp / "example.db")
-
-
 @pytest.mark.slow
 @given(data=st.data())
 def test_mangled_calendars_never_crash(bare_cli, tmp_path_factory, data):
     tmp = tmp_path_factory.getbasetemp() / "fuzz-ics"
-    db = _example_store(bare_cli, tmp)
+    db = acme_example_store(bare_cli, tmp)
     raw = bytearray((GOOGLE if data.draw(st.booleans()) else OUTLOOK).encode())
     for _ in range(data.draw(st.integers(1, 8))):
         at = data.draw(st.integers(0, len(raw) - 1))
@@ -220,7 +211,7 @@ PROPERTY = st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklis
        attendee=st.one_of(PROPERTY, st.emails()), status=st.sampled_from(["", "CANCELLED", "CONFIRMED", "??"]))
 def test_generated_calendars_never_crash(bare_cli, tmp_path_factory, dtstart, rrule, tzid, attendee, status):
     tmp = tmp_path_factory.getbasetemp() / "gen-ics"
-    db = _example_store(bare_cli, tmp)
+    db = acme_example_store(bare_cli, tmp)
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "BEGIN:VEVENT", "UID:x@y",
              f"DTSTART{';TZID=' + tzid if tzid else ''}:{dtstart}", f"ATTENDEE:mailto:{attendee}", "SUMMARY:s"]
     lines += [f"RRULE:{rrule}"] if rrule else []

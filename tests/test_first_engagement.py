@@ -130,10 +130,12 @@ def test_activity_update_and_remove_move_first_engagement_and_keep_history(cli):
     trail = cli.json("history", f"activity:{late}")
     assert [h["field"] for h in trail] == ["(created)", "on_date", "(removed)"]
     assert [a["id"] for a in cli.json("activity", "list", "Acme")] == [first]
-    for command in (["activity", "update", "999", "--subject", "x"], ["activity", "remove", "999"],
-                    ["activity", "remove", str(late)]):
+    for command in (["activity", "update", "999", "--subject", "x"], ["activity", "remove", "999"]):
         r = cli(*command)
-        assert r.exit_code == 3 and "no activity has id" in r.stderr, command
+        assert r.exit_code == 3 and "no activity has id 999" in r.stderr, command
+    for command in (["activity", "remove", str(late)], ["activity", "update", str(late), "--subject", "x"]):
+        r = cli(*command)  # removed earlier: a conflict that says when, as for time entries and usage snapshots
+        assert r.exit_code == 4 and f"activity {late} was removed on" in r.stderr, command
     r = cli("activity", "update", str(first), "--date", "2027-01-01")
     assert r.exit_code == 1 and r.stderr.startswith("error: date:")
 

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.conftest import copy_sqlite
+from tests.conftest import acme_example_store
 from tests.state import store_state
 
 
@@ -142,20 +142,11 @@ def test_maildir_and_eml_files(cli, tmp_path):
     assert {a["subject"] for a in cli.json("activity", "list", "Acme")} == {"from maildir", "from eml"}
 
 
-def _example_store(bare_cli, tmp) -> str:
-    """A fresh store for one example: a copy of a base store (one account, built once) made anew each time."""
-    tmp.mkdir(exist_ok=True)
-    base = tmp / "base.db"
-    if not base.exists():
-        bare_cli.ok("--db", str(base), "account", "add", "Acme", "--domain", "acme.com")
-    return copy_sqlite(base, tmp / "example.db")
-
-
 @pytest.mark.slow
 @given(data=st.data())
 def test_mangled_messages_never_crash(bare_cli, tmp_path_factory, data):
     tmp = tmp_path_factory.getbasetemp() / "fuzz-mail"
-    db = _example_store(bare_cli, tmp)
+    db = acme_example_store(bare_cli, tmp)
     raw = bytearray(bytes(THREAD[data.draw(st.integers(0, len(THREAD) - 1))]))
     for _ in range(data.draw(st.integers(1, 8))):
         at = data.draw(st.integers(0, len(raw)))
@@ -181,7 +172,7 @@ HEADER_TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",), black
        subject=HEADER_TEXT, mid=HEADER_TEXT, mbox=st.booleans())
 def test_generated_messages_never_crash(bare_cli, tmp_path_factory, frm, to, date, subject, mid, mbox):
     tmp = tmp_path_factory.getbasetemp() / "gen-mail"
-    db = _example_store(bare_cli, tmp)
+    db = acme_example_store(bare_cli, tmp)
     raw = (f"From: {frm}\nTo: {to}\nDate: {date}\nSubject: {subject}\nMessage-ID: {mid}\n\nbody\n").encode(
         "utf-8", "surrogateescape")
     path = tmp / ("g.mbox" if mbox else "g.eml")

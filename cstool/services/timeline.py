@@ -10,10 +10,9 @@ from cstool.clock import now, today
 from cstool.domain import fields as f
 from cstool.domain.dates import not_after_tomorrow, parse_date
 from cstool.domain.onboarding import ACTIVITY_TYPES, check_dates
-from cstool.errors import InvalidValue, NotFound
 from cstool.services.crm import find_contact, find_opportunity
 from cstool.services.history import apply_changes, record_changes, record_created
-from cstool.services.lookup import as_id, account_names, find_account
+from cstool.services.lookup import account_names, find_account
 from cstool.services.onboarding import refresh_first_engagement
 from cstool.services.records import activity_record, iso
 from cstool.storage.models import Activity, ActivityCreate
@@ -51,13 +50,11 @@ def log_activity(
 
 
 def find_activity(session: Session, ref: str) -> Activity:
-    text = str(ref).strip()
-    if as_id(text) is None:
-        raise InvalidValue("id", ref, "give the activity's numeric id (see `cstool activity list ACCOUNT`)")
-    activity = session.get(Activity, as_id(text))
-    if activity is None:
-        raise NotFound(f"activity: no activity has id {text}.")
-    return activity
+    """An activity by id, locked for the correction: removed earlier is exit 4, never existed exit 3."""
+    from cstool.services.history import child_by_id
+
+    return child_by_id(session, Activity, ref, entity="activity", label="activity", noun="activity",
+                       listing="cstool activity list ACCOUNT")
 
 
 def _activity_view(session: Session, activity: Activity) -> dict:
